@@ -1,0 +1,245 @@
+"""The composition root: settings, the graph's lifecycle, routes, and the `mediation-registry` command."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from graph.driver import Graph, GraphError, open_graph
+from graph.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_server
+from graph.migrations import apply_migrations, is_migrated
+from schema.build import build_schema
+from schema.context import Context, Loaders
+from seed.demo import graph_is_empty, load_demo
+from seed.generator import generate
+
+log = logging.getLogger("registry")
+
+
+class Settings(BaseSettings):
+    """Every setting is read from a `REGISTRY_`-prefixed environment variable (or `.env`)."""
+
+    model_config = SettingsConfigDict(env_prefix="REGISTRY_", env_file=".env", extra="ignore")
+
+    graph_uri: str | None = None
+    graph_user: str = "neo4j"
+    graph_password: SecretStr | None = None
+    graph_database: str = "registry"
+    graph_timeout: float = 15.0
+    data_dir: Path = Path("var")
+    graph_data_dir: Path | None = None
+    graph_bolt_port: int | None = None
+    graph_http_port: int | None = None
+    graph_heap: str = "2g"
+    identity_hash_key: SecretStr | None = None
+    graphiql: bool = False
+    demo: bool = False
+
+    @property
+    def embedded_dir(self) -> Path:
+        return self.graph_data_dir or self.data_dir / "graph"
+
+    def hash_key(self) -> bytes:
+        """The key for identity-number hashes; generated and kept in the data directory only in demo mode."""
+        if self.identity_hash_key is not None:
+            return self.identity_hash_key.get_secret_value().encode()
+        if not self.demo:
+            raise RuntimeError("REGISTRY_IDENTITY_HASH_KEY is required outside demo mode")
+        path = self.data_dir / "identity-hash-key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_hex(32), encoding="utf-8")
+        return path.read_text(encoding="utf-8").strip().encode()
+
+
+@dataclass(frozen=True, slots=True)
+class GraphConnection:
+    uri: str
+    user: str
+    password: str
+    database: str
+
+
+@contextlib.contextmanager
+def graph_server(settings: Settings) -> Iterator[GraphConnection]:
+    """The configured Neo4j, or the embedded server started for as long as the block runs."""
+    if settings.graph_uri:
+        password = settings.graph_password.get_secret_value() if settings.graph_password else ""
+        yield GraphConnection(settings.graph_uri, settings.graph_user, password, settings.graph_database)
+        return
+    server: EmbeddedServer = start_embedded_server(
+        data_dir=settings.embedded_dir,
+        database=settings.graph_database,
+        bolt_port=settings.graph_bolt_port,
+        http_port=settings.graph_http_port,
+        heap=settings.graph_heap,
+    )
+    try:
+        yield GraphConnection(server.uri, server.user, server.password, server.database)
+    finally:
+        server.stop()
+
+
+def connect(connection: GraphConnection, settings: Settings) -> Graph:
+    return open_graph(
+        uri=connection.uri,
+        user=connection.user,
+        password=connection.password,
+        database=connection.database,
+        timeout=settings.graph_timeout,
+    )
+
+
+class RegistryGraphQL(GraphQL[Context, None]):
+    def __init__(self, graph: Graph, *, graphiql: bool) -> None:
+        super().__init__(build_schema(), graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
+        self.graph = graph
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        return Context(graph=self.graph, request_id=request_id, loaders=Loaders(self.graph))
+
+
+def create_app(settings: Settings, *, graph: Graph) -> Starlette:
+    """The ASGI app over an open graph; the lifespan migrates it and, in demo mode, seeds an empty one."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await apply_migrations(graph)
+        if settings.demo and await graph_is_empty(graph):
+            await load_demo(graph, hash_key=settings.hash_key())
+        yield
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            ready = await is_migrated(graph)
+        except GraphError:
+            return JSONResponse({"status": "graph unreachable"}, status_code=503)
+        if not ready:
+            return JSONResponse({"status": "migrations pending"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    graphql = RegistryGraphQL(graph, graphiql=settings.graphiql)
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+
+
+cli = typer.Typer(help="Mediation Registry: the registry and directory of mediation organizations and mediators.")
+
+
+def fail(message: str) -> typer.Exit:
+    typer.secho(f"mediation-registry: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code=1)
+
+
+@contextlib.contextmanager
+def opened(settings: Settings) -> Iterator[GraphConnection]:
+    try:
+        with graph_server(settings) as connection:
+            yield connection
+    except EmbeddedServerError as error:
+        raise fail(str(error)) from None
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Load the demo data set into an empty graph; enable GraphiQL.")] = False,
+) -> None:
+    """Serve the GraphQL API at /graphql."""
+    import uvicorn
+
+    settings = Settings(demo=demo or None, graphiql=demo or None) if demo else Settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    with opened(settings) as connection:
+        graph = connect(connection, settings)
+        typer.echo(f"graph: {connection.uri} (database {connection.database})")
+        typer.echo(f"GraphQL: http://{host}:{port}/graphql")
+        uvicorn.run(create_app(settings, graph=graph), host=host, port=port, log_level="info")
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply the schema migrations that are missing (idempotent)."""
+    settings = Settings()
+    with opened(settings) as connection:
+        applied = asyncio.run(_with_graph(connection, settings, apply_migrations))
+    typer.echo(f"applied migrations: {applied}" if applied else "migrations are up to date")
+
+
+@cli.command()
+def seed(
+    demo: Annotated[bool, typer.Option(help="Load the demo data set (idempotent).")] = True,
+    scale: Annotated[
+        float | None, typer.Option(help="Generate a fraction of national scale (1.0 = 693,000 organizations).")
+    ] = None,
+) -> None:
+    """Load the demo data set, or generate a national-scale one."""
+    settings = Settings(demo=True) if Settings().identity_hash_key is None else Settings()
+
+    async def run(graph: Graph) -> None:
+        await apply_migrations(graph)
+        if scale is not None:
+            await generate(graph, scale=scale, hash_key=settings.hash_key(), progress=True)
+        elif demo:
+            counts = await load_demo(graph, hash_key=settings.hash_key())
+            typer.echo("demo data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
+
+    with opened(settings) as connection:
+        asyncio.run(_with_graph(connection, settings, run))
+
+
+@cli.command("export-schema")
+def export_schema(
+    output: Annotated[Path | None, typer.Option(help="Write the SDL here instead of standard output.")] = None,
+) -> None:
+    """Print the GraphQL schema (SDL) of this version."""
+    sdl = build_schema().as_str() + "\n"
+    if output is None:
+        sys.stdout.write(sdl)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+
+
+async def _with_graph(connection: GraphConnection, settings: Settings, work: Any) -> Any:
+    graph = connect(connection, settings)
+    try:
+        return await work(graph)
+    finally:
+        await graph.close()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

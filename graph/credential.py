@@ -1,0 +1,48 @@
+"""Credentials a mediator holds: scheme, level, number, issuer and validity."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from graph.driver import Graph
+from graph.records import GraphRecord
+
+
+class CredentialRecord(GraphRecord):
+    id: str
+    scheme: str
+    level: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    issued_at: date | None = None
+    expires_at: date | None = None
+    verified: bool = False
+
+
+async def credentials_of_mediators(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[CredentialRecord]]:
+    rows = await graph.read(
+        "UNWIND $ids AS mediatorId"
+        " MATCH (:Mediator {id: mediatorId})-[:HOLDS]->(c:Credential)"
+        " RETURN mediatorId, c {.*} AS credential ORDER BY c.issuedAt DESC, c.id",
+        ids=list(ids),
+    )
+    found: dict[str, list[CredentialRecord]] = {key: [] for key in ids}
+    for row in rows:
+        found[row["mediatorId"]].append(CredentialRecord.model_validate(row["credential"]))
+    return found
+
+
+async def merge_credentials(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:
+    """Upsert credentials keyed on their id, each held by `row.mediator`."""
+    result = await graph.write(
+        "UNWIND $rows AS row"
+        " MATCH (m:Mediator {id: row.mediator})"
+        " MERGE (c:Credential {id: row.id})"
+        " SET c += row.props"
+        " MERGE (m)-[:HOLDS]->(c)"
+        " RETURN count(c) AS merged",
+        rows=list(rows),
+    )
+    return int(result[0]["merged"]) if result else 0

@@ -1,0 +1,90 @@
+"""Mediators. The identity number itself is never stored: only its keyed hash and a masked form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graph.driver import Graph
+from graph.page import Page, PageRequest, paged_query, split_page
+from graph.records import Choices, Filter, Language, Names, Tracked
+from graph.vocabulary import Background, Employment, Gender, RecordStatus, Specialty
+
+
+class MediatorRecord(Tracked):
+    name: str
+    gender: Gender
+    birth_year: int | None = None
+    employment: Employment
+    background: Background | None = None
+    education: str | None = None
+    specialties: list[Specialty] = []
+    languages: list[str] = []
+    status: RecordStatus
+    identity_masked: str | None = None
+    phone: str | None = None
+
+
+class MediatorFilter(Filter):
+    jurisdiction: str | None = None
+    organization: str | None = None
+    specialties: Choices[Specialty] | None = None
+    statuses: Choices[RecordStatus] | None = None
+    employment: Employment | None = None
+    gender: Gender | None = None
+    language: Language | None = None
+    name_prefix: Names | None = None
+    name_contains: Names | None = None
+
+
+
+PROJECTION = (
+    "n {.id, .name, .gender, .birthYear, .employment, .background, .education, .specialties, .languages,"
+    " .status, .identityMasked, .phone, .createdAt, .updatedAt, .version, .sourceAgency, .sourceRecordId}"
+)
+
+_FILTER = (
+    "MATCH (n:Mediator)"
+    " WHERE ($statuses IS NULL OR n.status IN $statuses)"
+    " AND ($employment IS NULL OR n.employment = $employment)"
+    " AND ($gender IS NULL OR n.gender = $gender)"
+    " AND ($language IS NULL OR $language IN n.languages)"
+    " AND ($specialties IS NULL OR any(specialty IN n.specialties WHERE specialty IN $specialties))"
+    " AND ($namePrefix IS NULL OR n.name STARTS WITH $namePrefix)"
+    " AND ($nameContains IS NULL OR toLower(n.name) CONTAINS toLower($nameContains))"
+    " AND ($organization IS NULL OR EXISTS {"
+    " (n)-[r:MEMBER_OF]->(:Organization {id: $organization}) WHERE r.until IS NULL OR r.until >= date() })"
+    " AND ($jurisdiction IS NULL OR EXISTS {"
+    " (n)-[r:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction})"
+    " WHERE r.until IS NULL OR r.until >= date() })"
+)
+
+
+async def find_mediators(graph: Graph, *, where: MediatorFilter, page: PageRequest) -> Page[MediatorRecord]:
+    rows = await graph.read(paged_query(_FILTER, PROJECTION, page), **where.params(), **page.params())
+    return split_page(rows, page, MediatorRecord)
+
+
+async def count_mediators(graph: Graph, *, where: MediatorFilter) -> int:
+    rows = await graph.read(_FILTER + " RETURN count(n) AS total", **where.params())
+    return int(rows[0]["total"])
+
+
+async def mediators_by_id(graph: Graph, *, ids: Sequence[str]) -> dict[str, MediatorRecord]:
+    rows = await graph.read(
+        "UNWIND $ids AS id MATCH (n:Mediator {id: id}) RETURN " + PROJECTION + " AS node", ids=list(ids)
+    )
+    return {row["node"]["id"]: MediatorRecord.model_validate(row["node"]) for row in rows}
+
+
+async def merge_mediators(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:
+    """Upsert mediators keyed on their registry id; `props` holds the stored properties."""
+    result = await graph.write(
+        "UNWIND $rows AS row"
+        " MERGE (n:Mediator {id: row.id})"
+        " ON CREATE SET n.createdAt = datetime(), n.version = 1"
+        " SET n += row.props, n.updatedAt = datetime()"
+        " RETURN count(n) AS merged",
+        rows=list(rows),
+    )
+    return int(result[0]["merged"]) if result else 0

@@ -1,0 +1,76 @@
+"""MEMBER_OF: a mediator's role and term in an organization."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from graph.driver import Graph
+from graph.mediator import PROJECTION as MEDIATOR
+from graph.mediator import MediatorRecord
+from graph.organization import PROJECTION as ORGANIZATION
+from graph.organization import OrganizationRecord
+from graph.records import GraphRecord
+from graph.vocabulary import MembershipRole
+
+
+class MembershipRecord(GraphRecord):
+    role: MembershipRole
+    since: date
+    until: date | None = None
+
+
+class MediatorMembership(GraphRecord):
+    """A membership seen from the mediator, with the organization."""
+
+    membership: MembershipRecord
+    organization: OrganizationRecord
+
+
+class OrganizationMember(GraphRecord):
+    """A membership seen from the organization, with the mediator."""
+
+    membership: MembershipRecord
+    mediator: MediatorRecord
+
+
+async def memberships_of_mediators(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[MediatorMembership]]:
+    rows = await graph.read(
+        "UNWIND $ids AS mediatorId"
+        " MATCH (:Mediator {id: mediatorId})-[r:MEMBER_OF]->(n:Organization)"
+        " RETURN mediatorId, r {.role, .since, .until} AS membership, " + ORGANIZATION + " AS organization"
+        " ORDER BY r.since DESC, n.id",
+        ids=list(ids),
+    )
+    found: dict[str, list[MediatorMembership]] = {key: [] for key in ids}
+    for row in rows:
+        found[row["mediatorId"]].append(MediatorMembership.model_validate(row))
+    return found
+
+
+async def members_of_organizations(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[OrganizationMember]]:
+    rows = await graph.read(
+        "UNWIND $ids AS organizationId"
+        " MATCH (:Organization {id: organizationId})<-[r:MEMBER_OF]-(n:Mediator)"
+        " RETURN organizationId, r {.role, .since, .until} AS membership, " + MEDIATOR + " AS mediator"
+        " ORDER BY r.role, n.name, n.id",
+        ids=list(ids),
+    )
+    found: dict[str, list[OrganizationMember]] = {key: [] for key in ids}
+    for row in rows:
+        found[row["organizationId"]].append(OrganizationMember.model_validate(row))
+    return found
+
+
+async def merge_memberships(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:
+    """Upsert memberships keyed on (mediator, organization, since)."""
+    result = await graph.write(
+        "UNWIND $rows AS row"
+        " MATCH (m:Mediator {id: row.mediator}), (o:Organization {id: row.organization})"
+        " MERGE (m)-[r:MEMBER_OF {since: row.since}]->(o)"
+        " SET r.role = row.role, r.until = row.until"
+        " RETURN count(r) AS merged",
+        rows=list(rows),
+    )
+    return int(result[0]["merged"]) if result else 0

@@ -1,0 +1,78 @@
+"""Keyset pagination: a sort key plus the public id as tie-break, over literal query fragments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, LiteralString, TypeVar
+
+from graph.records import GraphRecord
+
+SortValue = str | datetime
+R = TypeVar("R", bound=GraphRecord)
+
+
+class Order(StrEnum):
+    NAME = "NAME"
+    UPDATED_AT = "UPDATED_AT"
+
+
+class Direction(StrEnum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    first: int
+    order: Order = Order.NAME
+    direction: Direction = Direction.ASC
+    after_key: SortValue | None = None
+    after_id: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {"afterKey": self.after_key, "afterId": self.after_id, "limit": self.first + 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[R]):
+    items: list[tuple[R, SortValue]]
+    has_next: bool
+
+
+_SORT_KEY: dict[Order, LiteralString] = {Order.NAME: "n.name", Order.UPDATED_AT: "n.updatedAt"}
+
+_AFTER: dict[Direction, LiteralString] = {
+    Direction.ASC: " WHERE $afterId IS NULL OR sortKey > $afterKey OR (sortKey = $afterKey AND n.id > $afterId)",
+    Direction.DESC: " WHERE $afterId IS NULL OR sortKey < $afterKey OR (sortKey = $afterKey AND n.id < $afterId)",
+}
+
+_ORDER_BY: dict[Direction, LiteralString] = {
+    Direction.ASC: " ORDER BY sortKey ASC, n.id ASC LIMIT $limit",
+    Direction.DESC: " ORDER BY sortKey DESC, n.id DESC LIMIT $limit",
+}
+
+
+def paged_query(match: LiteralString, projection: LiteralString, request: PageRequest) -> LiteralString:
+    """`match` binds `n` and filters it; the result has `node` (the projection) and `sortKey`."""
+    return (
+        match
+        + " WITH n, "
+        + _SORT_KEY[request.order]
+        + " AS sortKey"
+        + _AFTER[request.direction]
+        + " RETURN "
+        + projection
+        + " AS node, sortKey"
+        + _ORDER_BY[request.direction]
+    )
+
+
+def split_page(rows: list[dict[str, Any]], request: PageRequest, record: type[R]) -> Page[R]:
+    items = [(record.model_validate(row["node"]), _native_key(row["sortKey"])) for row in rows[: request.first]]
+    return Page(items=items, has_next=len(rows) > request.first)
+
+
+def _native_key(value: Any) -> SortValue:
+    return value.to_native() if hasattr(value, "to_native") else value

@@ -1,0 +1,56 @@
+"""Training courses and the hours each mediator completed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from graph.driver import Graph
+from graph.records import GraphRecord
+from graph.vocabulary import TrainingForm
+
+
+class TrainingRecord(GraphRecord):
+    id: str
+    title: str
+    form: TrainingForm
+    hours: float
+    organizer: str | None = None
+    held_on: date | None = None
+
+
+class CompletedTraining(GraphRecord):
+    hours: float
+    completed_at: date
+    training: TrainingRecord
+
+
+async def trainings_of_mediators(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[CompletedTraining]]:
+    rows = await graph.read(
+        "UNWIND $ids AS mediatorId"
+        " MATCH (:Mediator {id: mediatorId})-[r:COMPLETED]->(t:Training)"
+        " RETURN mediatorId, r.hours AS hours, r.completedAt AS completedAt, t {.*} AS training"
+        " ORDER BY r.completedAt DESC, t.id",
+        ids=list(ids),
+    )
+    found: dict[str, list[CompletedTraining]] = {key: [] for key in ids}
+    for row in rows:
+        found[row["mediatorId"]].append(CompletedTraining.model_validate(row))
+    return found
+
+
+async def merge_trainings(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:
+    """Upsert courses keyed on their id with attendance edges: `row.attendees` is a list of mediator ids."""
+    result = await graph.write(
+        "UNWIND $rows AS row"
+        " MERGE (t:Training {id: row.id})"
+        " SET t += row.props"
+        " WITH t, row UNWIND row.attendees AS mediatorId"
+        " MATCH (m:Mediator {id: mediatorId})"
+        " MERGE (m)-[r:COMPLETED]->(t)"
+        " SET r.hours = t.hours, r.completedAt = t.heldOn"
+        " RETURN count(r) AS merged",
+        rows=list(rows),
+    )
+    return int(result[0]["merged"]) if result else 0

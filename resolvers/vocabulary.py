@@ -1,0 +1,34 @@
+"""The registry's closed vocabularies, as the use cases and the schema see them."""
+
+from graph.page import Direction, Order
+from graph.vocabulary import (
+    PEOPLES_COMMITTEES,
+    AgencyKind,
+    Background,
+    CourtLevel,
+    Employment,
+    Gender,
+    JurisdictionLevel,
+    MembershipRole,
+    OrganizationKind,
+    RecordStatus,
+    Specialty,
+    TrainingForm,
+)
+
+__all__ = [
+    "PEOPLES_COMMITTEES",
+    "AgencyKind",
+    "Background",
+    "CourtLevel",
+    "Direction",
+    "Employment",
+    "Gender",
+    "JurisdictionLevel",
+    "MembershipRole",
+    "Order",
+    "OrganizationKind",
+    "RecordStatus",
+    "Specialty",
+    "TrainingForm",
+]

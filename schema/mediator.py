@@ -1,0 +1,125 @@
+"""Mediators in GraphQL."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated
+
+import strawberry
+
+from resolvers.mediator import CredentialRecord, MediatorRecord
+from schema.context import Info
+from schema.enums import Background, Employment, Gender, MembershipRole, RecordStatus, Specialty, TrainingForm
+from schema.node import Node
+from schema.organization import CURRENT, Organization
+
+YEAR = Annotated[int, strawberry.argument(description="The calendar year.")]
+
+
+@strawberry.type(description="A mediator's membership seen from the mediator.")
+class Membership:
+    role: MembershipRole = strawberry.field(description="Chair, vice-chair, member or engaged mediator.")
+    since: datetime.date = strawberry.field(description="First day of the term.")
+    until: datetime.date | None = strawberry.field(description="Last day of the term; null while open-ended.")
+    organization: Organization = strawberry.field(description="The organization.")
+
+
+@strawberry.type(description="A credential a mediator holds.")
+class Credential:
+    id: strawberry.ID = strawberry.field(description="The registry id of the credential.")
+    scheme: str = strawberry.field(description="The credential scheme, e.g. a grade scheme or a licence.")
+    level: str | None = strawberry.field(description="The level within the scheme.")
+    number: str | None = strawberry.field(description="The certificate number.")
+    issuer: str | None = strawberry.field(description="Who issued it.")
+    issued_at: datetime.date | None = strawberry.field(description="When it was issued.")
+    expires_at: datetime.date | None = strawberry.field(description="When it expires; null if it does not.")
+    verified: bool = strawberry.field(description="Whether a judicial bureau verified it.")
+
+    @classmethod
+    def from_record(cls, record: CredentialRecord) -> Credential:
+        return cls(id=strawberry.ID(record.id), **record.model_dump(exclude={"id"}))
+
+
+@strawberry.type(description="A training course and the hours a mediator completed in it.")
+class CompletedTraining:
+    title: str = strawberry.field(description="The course title.")
+    form: TrainingForm = strawberry.field(description="How the course was given.")
+    organizer: str | None = strawberry.field(description="Who organized it.")
+    hours: float = strawberry.field(description="Hours this mediator completed.")
+    completed_at: datetime.date = strawberry.field(description="When the mediator completed it.")
+
+
+@strawberry.federation.type(keys=["id"], description="A mediator on the roster.")
+class Mediator(Node):
+    name: str = strawberry.field(description="The mediator's name.")
+    gender: Gender = strawberry.field(description="Gender as filed.")
+    birth_year: int | None = strawberry.field(description="Year of birth.")
+    employment: Employment = strawberry.field(description="Full-time or part-time.")
+    background: Background | None = strawberry.field(description="Professional background.")
+    education: str | None = strawberry.field(description="Highest education.")
+    specialties: list[Specialty] = strawberry.field(description="The dispute domains the mediator handles.")
+    languages: list[str] = strawberry.field(description="Languages spoken, as BCP 47 tags (zh, ii, bo, en, ...).")
+    status: RecordStatus = strawberry.field(description="Where the mediator stands in filing.")
+    updated_at: datetime.datetime | None = strawberry.field(description="When the record last changed.")
+    version: int = strawberry.field(description="The record's version, for optimistic concurrency.")
+
+    @classmethod
+    def from_record(cls, record: MediatorRecord) -> Mediator:
+        return cls(
+            id=strawberry.ID(record.id),
+            name=record.name,
+            gender=record.gender,
+            birth_year=record.birth_year,
+            employment=record.employment,
+            background=record.background,
+            education=record.education,
+            specialties=list(record.specialties),
+            languages=list(record.languages),
+            status=record.status,
+            updated_at=record.updated_at,
+            version=record.version,
+        )
+
+    @strawberry.field(description="Memberships in organizations, newest first.")
+    async def memberships(self, info: Info, current: CURRENT = True) -> list[Membership]:
+        today = datetime.date.today()
+        found = await info.context.loaders.memberships.load(str(self.id)) or []
+        return [
+            Membership(
+                role=item.membership.role,
+                since=item.membership.since,
+                until=item.membership.until,
+                organization=Organization.from_record(item.organization),
+            )
+            for item in found
+            if not current or item.membership.until is None or item.membership.until >= today
+        ]
+
+    @strawberry.field(description="Credentials held, newest first.")
+    async def credentials(self, info: Info) -> list[Credential]:
+        found = await info.context.loaders.credentials.load(str(self.id)) or []
+        return [Credential.from_record(record) for record in found]
+
+    @strawberry.field(description="Training completed, newest first.")
+    async def trainings(self, info: Info) -> list[CompletedTraining]:
+        found = await info.context.loaders.trainings.load(str(self.id)) or []
+        return [
+            CompletedTraining(
+                title=item.training.title,
+                form=item.training.form,
+                organizer=item.training.organizer,
+                hours=item.hours,
+                completed_at=item.completed_at,
+            )
+            for item in found
+        ]
+
+    @strawberry.field(description="Training hours completed in a calendar year.")
+    async def training_hours(self, info: Info, year: YEAR) -> float:
+        found = await info.context.loaders.trainings.load(str(self.id)) or []
+        return sum(item.hours for item in found if item.completed_at.year == year)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Mediator | None:
+        record = await info.context.loaders.mediators.load(str(id))
+        return cls.from_record(record) if record else None

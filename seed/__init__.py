@@ -1,0 +1,1 @@
+"""The demo data set and the national-scale generator, loaded through graph/."""
