@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     graph_password: SecretStr | None = None
     graph_database: str = "registry"
     graph_timeout: float = 15.0
+    graph_retry_time: float = 10.0
     data_dir: Path = Path("var")
     graph_data_dir: Path | None = None
     graph_bolt_port: int | None = None
@@ -105,6 +106,7 @@ def connect(connection: GraphConnection, settings: Settings) -> Graph:
         password=connection.password,
         database=connection.database,
         timeout=settings.graph_timeout,
+        retry_time=settings.graph_retry_time,
     )
 
 
@@ -177,7 +179,9 @@ def serve(
     """Serve the GraphQL API at /graphql."""
     import uvicorn
 
-    settings = Settings(demo=demo or None, graphiql=demo or None) if demo else Settings()
+    settings = Settings()
+    if demo:
+        settings = settings.model_copy(update={"demo": True, "graphiql": True})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     with opened(settings) as connection:
         graph = connect(connection, settings)
@@ -203,7 +207,9 @@ def seed(
     ] = None,
 ) -> None:
     """Load the demo data set, or generate a national-scale one."""
-    settings = Settings(demo=True) if Settings().identity_hash_key is None else Settings()
+    settings = Settings()
+    if settings.identity_hash_key is None:
+        settings = settings.model_copy(update={"demo": True})
 
     async def run(graph: Graph) -> None:
         await apply_migrations(graph)

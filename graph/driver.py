@@ -76,7 +76,18 @@ class Graph:
         await self.driver.close()
 
 
-def open_graph(*, uri: str, user: str, password: str, database: str, timeout: float = 15.0) -> Graph:
-    """Create the driver; nothing connects until the first statement."""
-    driver = AsyncGraphDatabase.driver(uri, auth=(user, password), max_connection_pool_size=50)
+def open_graph(
+    *, uri: str, user: str, password: str, database: str, timeout: float = 15.0, retry_time: float = 10.0
+) -> Graph:
+    """Create the driver; nothing connects until the first statement.
+
+    Transient failures (a busy page on ArcadeDB, a cluster leader switch) are retried for `retry_time` seconds.
+    """
+    driver = AsyncGraphDatabase.driver(
+        uri,
+        auth=(user, password),
+        max_connection_pool_size=50,
+        max_transaction_retry_time=retry_time,
+        connection_acquisition_timeout=timeout,
+    )
     return Graph(driver=driver, database=database, timeout=timeout)

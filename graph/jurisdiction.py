@@ -21,6 +21,12 @@ class JurisdictionRecord(GraphRecord):
 
 _PROJECTION = "n {.id, .code, .name, .level, parentCode: [(n)-[:PART_OF]->(p:Jurisdiction) | p.code][0]}"
 
+LOCATION = (
+    "[(n)-[:LOCATED_IN]->(j:Jurisdiction) |"
+    " j {.id, .code, .name, .level, parentCode: [(j)-[:PART_OF]->(p:Jurisdiction) | p.code][0]}][0]"
+)
+"""The division `n` is located in, projected in the same statement as `n`."""
+
 _FILTER = (
     "MATCH (n:Jurisdiction)"
     " WHERE ($level IS NULL OR n.level = $level)"

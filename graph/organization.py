@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from graph.driver import Graph
+from graph.jurisdiction import LOCATION, JurisdictionRecord
 from graph.page import Page, PageRequest, paged_query, split_page
 from graph.records import Choices, Filter, Names, Tracked
 from graph.vocabulary import OrganizationKind, RecordStatus, Specialty
@@ -23,7 +24,7 @@ class OrganizationRecord(Tracked):
     public_phone: str | None = None
     address: str | None = None
     charges_fee: bool = False
-    jurisdiction_code: str | None = None
+    jurisdiction: JurisdictionRecord | None = None
     filed_with_id: str | None = None
     guided_by_id: str | None = None
     parent_id: str | None = None
@@ -40,7 +41,7 @@ class OrganizationFilter(Filter):
 
 
 PROJECTION = (
-    "n {.*, jurisdictionCode: [(n)-[:LOCATED_IN]->(j:Jurisdiction) | j.code][0],"
+    "n {.*, jurisdiction: " + LOCATION + ","
     " filedWithId: [(n)-[:FILED_WITH]->(b:JudicialBureau) | b.id][0],"
     " guidedById: [(n)-[:GUIDED_BY]->(c:Court) | c.id][0],"
     " parentId: [(n)-[:SUB_UNIT_OF]->(p:Organization) | p.id][0]}"

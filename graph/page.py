@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, Generic, LiteralString, TypeVar
 
 from graph.records import GraphRecord
 
-SortValue = str | datetime
+SortValue = str | int
 R = TypeVar("R", bound=GraphRecord)
 
 
@@ -41,7 +40,8 @@ class Page(Generic[R]):
     has_next: bool
 
 
-_SORT_KEY: dict[Order, LiteralString] = {Order.NAME: "n.name", Order.UPDATED_AT: "n.updatedAt"}
+_SORT_KEY: dict[Order, LiteralString] = {Order.NAME: "n.name", Order.UPDATED_AT: "n.updatedAt.epochMillis"}
+"""Update times sort by epoch milliseconds: an exact value that survives the trip through a cursor."""
 
 _AFTER: dict[Direction, LiteralString] = {
     Direction.ASC: " WHERE $afterId IS NULL OR sortKey > $afterKey OR (sortKey = $afterKey AND n.id > $afterId)",
@@ -70,9 +70,5 @@ def paged_query(match: LiteralString, projection: LiteralString, request: PageRe
 
 
 def split_page(rows: list[dict[str, Any]], request: PageRequest, record: type[R]) -> Page[R]:
-    items = [(record.model_validate(row["node"]), _native_key(row["sortKey"])) for row in rows[: request.first]]
+    items = [(record.model_validate(row["node"]), row["sortKey"]) for row in rows[: request.first]]
     return Page(items=items, has_next=len(rows) > request.first)
-
-
-def _native_key(value: Any) -> SortValue:
-    return value.to_native() if hasattr(value, "to_native") else value

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from resolvers.jurisdiction import JurisdictionRecord
 from resolvers.organization import OrganizationRecord
 from schema.agency import Agency, agency_of
 from schema.context import Info
 from schema.enums import MembershipRole, OrganizationKind, RecordStatus, Specialty
-from schema.jurisdiction import Jurisdiction, jurisdiction_of
+from schema.jurisdiction import Jurisdiction
 from schema.node import Node
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class Organization(Node):
     charges_fee: bool = strawberry.field(description="Whether it charges a fee; people's mediation is free.")
     updated_at: datetime.datetime | None = strawberry.field(description="When the record last changed.")
     version: int = strawberry.field(description="The record's version, for optimistic concurrency.")
-    jurisdiction_code: strawberry.Private[str | None]
+    located_in: strawberry.Private[JurisdictionRecord | None]
     filed_with_id: strawberry.Private[str | None]
     guided_by_id: strawberry.Private[str | None]
 
@@ -64,14 +65,14 @@ class Organization(Node):
             charges_fee=record.charges_fee,
             updated_at=record.updated_at,
             version=record.version,
-            jurisdiction_code=record.jurisdiction_code,
+            located_in=record.jurisdiction,
             filed_with_id=record.filed_with_id,
             guided_by_id=record.guided_by_id,
         )
 
     @strawberry.field(description="The division where it is located.")
-    async def jurisdiction(self, info: Info) -> Jurisdiction | None:
-        return await jurisdiction_of(info, self.jurisdiction_code)
+    def jurisdiction(self) -> Jurisdiction | None:
+        return Jurisdiction.from_record(self.located_in) if self.located_in else None
 
     @strawberry.field(description="The judicial bureau it is filed with.")
     async def filed_with(self, info: Info) -> Agency | None:

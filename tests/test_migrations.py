@@ -1,0 +1,59 @@
+"""Migrations: versioned, recorded in the graph, idempotent, and the constraints they create hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.driver import Graph, UniquenessViolation
+from graph.migrations import LATEST, MIGRATIONS, applied_versions, apply_migrations, is_migrated
+
+
+async def test_migrations_are_recorded_with_their_versions(graph: Graph) -> None:
+    assert await applied_versions(graph) == {migration.version for migration in MIGRATIONS}
+    assert await is_migrated(graph)
+
+
+async def test_running_migrations_again_changes_nothing(graph: Graph) -> None:
+    before = await graph.read("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")
+    indexes = await graph.read("SHOW INDEXES YIELD name RETURN name ORDER BY name")
+
+    applied = await apply_migrations(graph)
+
+    assert applied == []
+    assert await graph.read("SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name") == before
+    assert await graph.read("SHOW INDEXES YIELD name RETURN name ORDER BY name") == indexes
+    assert await graph.read("MATCH (m:Migration) RETURN count(m) AS n") == [{"n": LATEST}]
+
+
+async def test_a_missing_migration_is_applied_and_recorded(graph: Graph) -> None:
+    await graph.write("MATCH (m:Migration {version: $version}) DELETE m", version=LATEST)
+
+    applied = await apply_migrations(graph)
+
+    assert applied == [LATEST]
+    assert LATEST in await applied_versions(graph)
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [("Organization", "id"), ("Mediator", "id"), ("Mediator", "identityHash"), ("Jurisdiction", "code")],
+)
+async def test_natural_keys_are_unique(graph: Graph, label: str, key: str) -> None:
+    create = {
+        ("Organization", "id"): "CREATE (:Organization {id: $value})",
+        ("Mediator", "id"): "CREATE (:Mediator {id: $value})",
+        ("Mediator", "identityHash"): "CREATE (:Mediator {identityHash: $value})",
+        ("Jurisdiction", "code"): "CREATE (:Jurisdiction {code: $value})",
+    }[(label, key)]
+    await graph.write(create, value="same")
+
+    with pytest.raises(UniquenessViolation):
+        await graph.write(create, value="same")
+    assert await graph.read("MATCH (n) WHERE NOT n:Migration RETURN count(n) AS n") == [{"n": 1}]
+
+
+async def test_an_agency_id_is_unique_across_agency_kinds(graph: Graph) -> None:
+    await graph.write("CREATE (:Agency:Court {id: 'a1', name: 'A'})")
+
+    with pytest.raises(UniquenessViolation):
+        await graph.write("CREATE (:Agency:PartnerAgency {id: 'a1', name: 'B'})")

@@ -1,0 +1,85 @@
+"""The committed SDL, the descriptions, and the direction of imports."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
+
+from schema.build import build_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+FEDERATION_TYPES = {"_Service", "_Entity", "_Any", "FieldSet", "link__Import", "link__Purpose"}
+
+
+def test_the_committed_schema_matches_the_code() -> None:
+    committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
+
+    assert committed == build_schema().as_str() + "\n", "run `mediation-registry export-schema --output schema.graphql`"
+
+
+def test_every_type_field_and_argument_has_a_description() -> None:
+    schema = build_schema()._schema
+    missing: list[str] = []
+    for name, kind in schema.type_map.items():
+        if name.startswith("__") or name in FEDERATION_TYPES:
+            continue
+        if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType | GraphQLEnumType):
+            if not kind.description:
+                missing.append(name)
+        if isinstance(kind, GraphQLObjectType | GraphQLInterfaceType):
+            for field_name, field in kind.fields.items():
+                if field_name.startswith("_"):
+                    continue
+                if not field.description:
+                    missing.append(f"{name}.{field_name}")
+                missing += [f"{name}.{field_name}({arg})" for arg, value in field.args.items() if not value.description]
+        if isinstance(kind, GraphQLInputObjectType):
+            missing += [f"{name}.{field}" for field, value in kind.fields.items() if not value.description]
+
+    assert missing == []
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+FORBIDDEN = {
+    "graph": {"strawberry", "schema", "resolvers", "auth", "seed", "app"},
+    "auth": {"strawberry", "schema", "resolvers", "seed", "app"},
+    "resolvers": {"strawberry", "schema", "neo4j", "seed", "app"},
+    "schema": {"neo4j", "graph", "seed", "app"},
+    "seed": {"strawberry", "schema", "neo4j", "app"},
+}
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_imports_point_one_way(layer: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imports_of(path) & FORBIDDEN[layer])
+        for path in (ROOT / layer).glob("*.py")
+        if imports_of(path) & FORBIDDEN[layer]
+    }
+
+    assert offenders == {}
+
+
+def test_cypher_lives_only_in_graph() -> None:
+    keywords = ("MATCH (", "MERGE (", "DETACH DELETE", "UNWIND $")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for layer in ("schema", "resolvers", "auth", "seed")
+        for path in (ROOT / layer).glob("*.py")
+        if any(keyword in path.read_text(encoding="utf-8") for keyword in keywords)
+    ] + [name for name in ("app.py",) if any(k in (ROOT / name).read_text(encoding="utf-8") for k in keywords)]
+
+    assert offenders == []
