@@ -22,6 +22,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from auth import AuthConfig, oauth_routes, rate_limiter, token_validator
+from auth.middleware import BearerAuthentication
+from auth.policy import viewer_for
+from auth.principal import Principal
 from graph.driver import Graph, GraphError, open_graph
 from graph.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_server
 from graph.migrations import apply_migrations, is_migrated
@@ -50,8 +54,30 @@ class Settings(BaseSettings):
     graph_http_port: int | None = None
     graph_heap: str = "2g"
     identity_hash_key: SecretStr | None = None
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "mediation-registry"
+    token_lifetime: int = 900
+    key_dir: Path | None = None
+    external_issuer: str | None = None
+    external_jwks: Path | None = None
+    rate_per_second: float = 20.0
+    rate_burst: int = 40
+    introspection: bool = False
+    allow_get_queries: bool = False
     graphiql: bool = False
     demo: bool = False
+
+    def auth(self) -> AuthConfig:
+        return AuthConfig(
+            issuer=self.issuer,
+            audience=self.audience,
+            key_dir=self.key_dir or self.data_dir / "keys",
+            token_lifetime=self.token_lifetime,
+            external_issuer=self.external_issuer,
+            external_jwks=self.external_jwks,
+            rate_per_second=self.rate_per_second,
+            burst=self.rate_burst,
+        )
 
     @property
     def embedded_dir(self) -> Path:
@@ -111,13 +137,26 @@ def connect(connection: GraphConnection, settings: Settings) -> Graph:
 
 
 class RegistryGraphQL(GraphQL[Context, None]):
-    def __init__(self, graph: Graph, *, graphiql: bool) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
+    def __init__(self, graph: Graph, settings: Settings) -> None:
+        super().__init__(
+            build_schema(introspection=settings.introspection),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=settings.allow_get_queries,
+        )
         self.graph = graph
 
     async def get_context(self, request: Any, response: Any) -> Context:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        return Context(graph=self.graph, request_id=request_id, loaders=Loaders(self.graph))
+        principal: Principal | None = request.scope.get("principal")
+        viewer = viewer_for(principal)
+        return Context(
+            graph=self.graph,
+            request_id=request_id,
+            principal=principal,
+            viewer=viewer,
+            loaders=Loaders(self.graph, viewer),
+            response=response,
+        )
 
 
 def create_app(settings: Settings, *, graph: Graph) -> Starlette:
@@ -142,10 +181,16 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
             return JSONResponse({"status": "migrations pending"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
-    graphql = RegistryGraphQL(graph, graphiql=settings.graphiql)
+    config = settings.auth()
+    graphql = BearerAuthentication(
+        RegistryGraphQL(graph, settings),
+        validator=token_validator(config, graph),
+        limiter=rate_limiter(config),
+    )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *oauth_routes(config, graph),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -181,7 +226,7 @@ def serve(
 
     settings = Settings()
     if demo:
-        settings = settings.model_copy(update={"demo": True, "graphiql": True})
+        settings = settings.model_copy(update={"demo": True, "graphiql": True, "introspection": True})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     with opened(settings) as connection:
         graph = connect(connection, settings)

@@ -8,6 +8,7 @@ from typing import Any
 
 from graph.driver import Graph
 from graph.records import GraphRecord
+from graph.viewer import MEDIATOR_IN_FULL, Viewer
 
 
 class CredentialRecord(GraphRecord):
@@ -18,15 +19,23 @@ class CredentialRecord(GraphRecord):
     issuer: str | None = None
     issued_at: date | None = None
     expires_at: date | None = None
-    verified: bool = False
+    verified: bool | None = None
 
 
-async def credentials_of_mediators(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[CredentialRecord]]:
+async def credentials_of_mediators(
+    graph: Graph, *, ids: Sequence[str], viewer: Viewer
+) -> dict[str, list[CredentialRecord]]:
+    """Scheme and level are public; the rest is shown where the viewer sees the mediator in full."""
     rows = await graph.read(
         "UNWIND $ids AS mediatorId"
-        " MATCH (:Mediator {id: mediatorId})-[:HOLDS]->(c:Credential)"
-        " RETURN mediatorId, c {.*} AS credential ORDER BY c.issuedAt DESC, c.id",
+        " MATCH (n:Mediator {id: mediatorId})-[:HOLDS]->(c:Credential)"
+        " WITH mediatorId, c, " + MEDIATOR_IN_FULL + " AS full"
+        " RETURN mediatorId, c {.id, .scheme, .level, number: CASE WHEN full THEN c.number END,"
+        " issuer: CASE WHEN full THEN c.issuer END, issuedAt: CASE WHEN full THEN c.issuedAt END,"
+        " expiresAt: CASE WHEN full THEN c.expiresAt END, verified: CASE WHEN full THEN c.verified END} AS credential"
+        " ORDER BY c.scheme, c.id",
         ids=list(ids),
+        **viewer.params(),
     )
     found: dict[str, list[CredentialRecord]] = {key: [] for key in ids}
     for row in rows:

@@ -8,6 +8,7 @@ from typing import Any
 from graph.driver import Graph
 from graph.page import Page, PageRequest, paged_query, split_page
 from graph.records import Choices, Filter, Language, Names, Tracked
+from graph.viewer import MEDIATOR_IN_FULL, Viewer
 from graph.vocabulary import Background, Employment, Gender, RecordStatus, Specialty
 
 
@@ -15,12 +16,12 @@ class MediatorRecord(Tracked):
     name: str
     gender: Gender
     birth_year: int | None = None
-    employment: Employment
+    employment: Employment | None = None
     background: Background | None = None
     education: str | None = None
     specialties: list[Specialty] = []
     languages: list[str] = []
-    status: RecordStatus
+    status: RecordStatus | None = None
     identity_masked: str | None = None
     phone: str | None = None
 
@@ -39,14 +40,21 @@ class MediatorFilter(Filter):
 
 
 PROJECTION = (
-    "n {.id, .name, .gender, .birthYear, .employment, .background, .education, .specialties, .languages,"
-    " .status, .identityMasked, .phone, .createdAt, .updatedAt, .version, .sourceAgency, .sourceRecordId}"
+    "n {.id, .name, .gender, .specialties, .languages,"
+    " birthYear: CASE WHEN full THEN n.birthYear END, employment: CASE WHEN full THEN n.employment END,"
+    " background: CASE WHEN full THEN n.background END, education: CASE WHEN full THEN n.education END,"
+    " status: CASE WHEN full THEN n.status END, createdAt: CASE WHEN full THEN n.createdAt END,"
+    " updatedAt: CASE WHEN full THEN n.updatedAt END, version: CASE WHEN full THEN n.version END,"
+    " sourceAgency: CASE WHEN full THEN n.sourceAgency END, sourceRecordId: CASE WHEN full THEN n.sourceRecordId END,"
+    " identityMasked: CASE WHEN full AND $vPii THEN n.identityMasked END,"
+    " phone: CASE WHEN full AND $vPii THEN n.phone END, inFull: full}"
 )
+"""Public directory fields always; the rest where the viewer sees the mediator in full; personal data with pii."""
 
 _FILTER = (
     "MATCH (n:Mediator)"
-    " WHERE ($statuses IS NULL OR n.status IN $statuses)"
-    " AND ($employment IS NULL OR n.employment = $employment)"
+    " WHERE ($statuses IS NULL OR (n.status IN $statuses AND " + MEDIATOR_IN_FULL + "))"
+    " AND ($employment IS NULL OR (n.employment = $employment AND " + MEDIATOR_IN_FULL + "))"
     " AND ($gender IS NULL OR n.gender = $gender)"
     " AND ($language IS NULL OR $language IN n.languages)"
     " AND ($specialties IS NULL OR any(specialty IN n.specialties WHERE specialty IN $specialties))"
@@ -60,19 +68,29 @@ _FILTER = (
 )
 
 
-async def find_mediators(graph: Graph, *, where: MediatorFilter, page: PageRequest) -> Page[MediatorRecord]:
-    rows = await graph.read(paged_query(_FILTER, PROJECTION, page), **where.params(), **page.params())
+async def find_mediators(
+    graph: Graph, *, where: MediatorFilter, page: PageRequest, viewer: Viewer
+) -> Page[MediatorRecord]:
+    rows = await graph.read(
+        paged_query(_FILTER, PROJECTION, page, full=MEDIATOR_IN_FULL),
+        **where.params(),
+        **page.params(),
+        **viewer.params(),
+    )
     return split_page(rows, page, MediatorRecord)
 
 
-async def count_mediators(graph: Graph, *, where: MediatorFilter) -> int:
-    rows = await graph.read(_FILTER + " RETURN count(n) AS total", **where.params())
+async def count_mediators(graph: Graph, *, where: MediatorFilter, viewer: Viewer) -> int:
+    rows = await graph.read(_FILTER + " RETURN count(n) AS total", **where.params(), **viewer.params())
     return int(rows[0]["total"])
 
 
-async def mediators_by_id(graph: Graph, *, ids: Sequence[str]) -> dict[str, MediatorRecord]:
+async def mediators_by_id(graph: Graph, *, ids: Sequence[str], viewer: Viewer) -> dict[str, MediatorRecord]:
     rows = await graph.read(
-        "UNWIND $ids AS id MATCH (n:Mediator {id: id}) RETURN " + PROJECTION + " AS node", ids=list(ids)
+        "UNWIND $ids AS id MATCH (n:Mediator {id: id})"
+        " WITH n, " + MEDIATOR_IN_FULL + " AS full RETURN " + PROJECTION + " AS node",
+        ids=list(ids),
+        **viewer.params(),
     )
     return {row["node"]["id"]: MediatorRecord.model_validate(row["node"]) for row in rows}
 

@@ -12,12 +12,13 @@ from graph.mediator import MediatorRecord
 from graph.organization import PROJECTION as ORGANIZATION
 from graph.organization import OrganizationRecord
 from graph.records import GraphRecord
+from graph.viewer import MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
 from graph.vocabulary import MembershipRole
 
 
 class MembershipRecord(GraphRecord):
     role: MembershipRole
-    since: date
+    since: date | None = None
     until: date | None = None
 
 
@@ -35,13 +36,22 @@ class OrganizationMember(GraphRecord):
     mediator: MediatorRecord
 
 
-async def memberships_of_mediators(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[MediatorMembership]]:
+_TERM = "r {.role, since: CASE WHEN full THEN r.since END, until: CASE WHEN full THEN r.until END}"
+"""The role is public; the term, and ended memberships, only where the viewer sees the far end in full."""
+
+
+async def memberships_of_mediators(
+    graph: Graph, *, ids: Sequence[str], viewer: Viewer
+) -> dict[str, list[MediatorMembership]]:
     rows = await graph.read(
         "UNWIND $ids AS mediatorId"
         " MATCH (:Mediator {id: mediatorId})-[r:MEMBER_OF]->(n:Organization)"
-        " RETURN mediatorId, r {.role, .since, .until} AS membership, " + ORGANIZATION + " AS organization"
+        " WITH mediatorId, r, n, " + ORGANIZATION_IN_FULL + " AS full"
+        " WHERE full OR r.until IS NULL OR r.until >= date()"
+        " RETURN mediatorId, " + _TERM + " AS membership, " + ORGANIZATION + " AS organization"
         " ORDER BY r.since DESC, n.id",
         ids=list(ids),
+        **viewer.params(),
     )
     found: dict[str, list[MediatorMembership]] = {key: [] for key in ids}
     for row in rows:
@@ -49,13 +59,18 @@ async def memberships_of_mediators(graph: Graph, *, ids: Sequence[str]) -> dict[
     return found
 
 
-async def members_of_organizations(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[OrganizationMember]]:
+async def members_of_organizations(
+    graph: Graph, *, ids: Sequence[str], viewer: Viewer
+) -> dict[str, list[OrganizationMember]]:
     rows = await graph.read(
         "UNWIND $ids AS organizationId"
         " MATCH (:Organization {id: organizationId})<-[r:MEMBER_OF]-(n:Mediator)"
-        " RETURN organizationId, r {.role, .since, .until} AS membership, " + MEDIATOR + " AS mediator"
+        " WITH organizationId, r, n, " + MEDIATOR_IN_FULL + " AS full"
+        " WHERE full OR r.until IS NULL OR r.until >= date()"
+        " RETURN organizationId, " + _TERM + " AS membership, " + MEDIATOR + " AS mediator"
         " ORDER BY r.role, n.name, n.id",
         ids=list(ids),
+        **viewer.params(),
     )
     found: dict[str, list[OrganizationMember]] = {key: [] for key in ids}
     for row in rows:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import LiteralString
 
 from graph.driver import Graph
+from graph.oauth import OAUTH_STATEMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX jurisdiction_level IF NOT EXISTS FOR (n:Jurisdiction) ON (n.level)",
         ),
     ),
+
+    Migration(3, "oauth: clients and revoked tokens", OAUTH_STATEMENTS),
 )
 
 LATEST = MIGRATIONS[-1].version

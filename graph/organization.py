@@ -10,6 +10,7 @@ from graph.driver import Graph
 from graph.jurisdiction import LOCATION, JurisdictionRecord
 from graph.page import Page, PageRequest, paged_query, split_page
 from graph.records import Choices, Filter, Names, Tracked
+from graph.viewer import ORGANIZATION_IN_FULL, Viewer
 from graph.vocabulary import OrganizationKind, RecordStatus, Specialty
 
 
@@ -41,11 +42,16 @@ class OrganizationFilter(Filter):
 
 
 PROJECTION = (
-    "n {.*, jurisdiction: " + LOCATION + ","
-    " filedWithId: [(n)-[:FILED_WITH]->(b:JudicialBureau) | b.id][0],"
-    " guidedById: [(n)-[:GUIDED_BY]->(c:Court) | c.id][0],"
-    " parentId: [(n)-[:SUB_UNIT_OF]->(p:Organization) | p.id][0]}"
+    "n {.id, .name, .kind, .sectors, .status, .publicPhone, .address, .chargesFee, jurisdiction: " + LOCATION + ","
+    " creditCode: CASE WHEN full THEN n.creditCode END, filedAt: CASE WHEN full THEN n.filedAt END,"
+    " filingNo: CASE WHEN full THEN n.filingNo END, createdAt: CASE WHEN full THEN n.createdAt END,"
+    " updatedAt: CASE WHEN full THEN n.updatedAt END, version: CASE WHEN full THEN n.version END,"
+    " sourceAgency: CASE WHEN full THEN n.sourceAgency END, sourceRecordId: CASE WHEN full THEN n.sourceRecordId END,"
+    " filedWithId: CASE WHEN full THEN [(n)-[:FILED_WITH]->(b:JudicialBureau) | b.id][0] END,"
+    " guidedById: CASE WHEN full THEN [(n)-[:GUIDED_BY]->(c:Court) | c.id][0] END,"
+    " parentId: [(n)-[:SUB_UNIT_OF]->(p:Organization) | p.id][0], inFull: full}"
 )
+"""Public directory fields always; the rest only where the viewer sees the organization in full."""
 
 _FILTER = (
     "MATCH (n:Organization)"
@@ -60,9 +66,14 @@ _FILTER = (
 
 
 async def find_organizations(
-    graph: Graph, *, where: OrganizationFilter, page: PageRequest
+    graph: Graph, *, where: OrganizationFilter, page: PageRequest, viewer: Viewer
 ) -> Page[OrganizationRecord]:
-    rows = await graph.read(paged_query(_FILTER, PROJECTION, page), **where.params(), **page.params())
+    rows = await graph.read(
+        paged_query(_FILTER, PROJECTION, page, full=ORGANIZATION_IN_FULL),
+        **where.params(),
+        **page.params(),
+        **viewer.params(),
+    )
     return split_page(rows, page, OrganizationRecord)
 
 
@@ -71,9 +82,12 @@ async def count_organizations(graph: Graph, *, where: OrganizationFilter) -> int
     return int(rows[0]["total"])
 
 
-async def organizations_by_id(graph: Graph, *, ids: Sequence[str]) -> dict[str, OrganizationRecord]:
+async def organizations_by_id(graph: Graph, *, ids: Sequence[str], viewer: Viewer) -> dict[str, OrganizationRecord]:
     rows = await graph.read(
-        "UNWIND $ids AS id MATCH (n:Organization {id: id}) RETURN " + PROJECTION + " AS node", ids=list(ids)
+        "UNWIND $ids AS id MATCH (n:Organization {id: id})"
+        " WITH n, " + ORGANIZATION_IN_FULL + " AS full RETURN " + PROJECTION + " AS node",
+        ids=list(ids),
+        **viewer.params(),
     )
     return {row["node"]["id"]: OrganizationRecord.model_validate(row["node"]) for row in rows}
 

@@ -49,23 +49,33 @@ _AFTER: dict[Direction, LiteralString] = {
 }
 
 _ORDER_BY: dict[Direction, LiteralString] = {
-    Direction.ASC: " ORDER BY sortKey ASC, n.id ASC LIMIT $limit",
-    Direction.DESC: " ORDER BY sortKey DESC, n.id DESC LIMIT $limit",
+    Direction.ASC: " ORDER BY sortKey ASC, n.id ASC",
+    Direction.DESC: " ORDER BY sortKey DESC, n.id DESC",
 }
 
 
-def paged_query(match: LiteralString, projection: LiteralString, request: PageRequest) -> LiteralString:
-    """`match` binds `n` and filters it; the result has `node` (the projection) and `sortKey`."""
+def paged_query(
+    match: LiteralString, projection: LiteralString, request: PageRequest, *, full: LiteralString = "true"
+) -> LiteralString:
+    """`match` binds `n` and filters it; `full` (the viewer policy) is computed for the page's rows only.
+
+    The result has `node` (the projection, which may use `full`) and `sortKey`.
+    """
+    order = _ORDER_BY[request.direction]
     return (
         match
         + " WITH n, "
         + _SORT_KEY[request.order]
         + " AS sortKey"
         + _AFTER[request.direction]
-        + " RETURN "
+        + " WITH n, sortKey"
+        + order
+        + " LIMIT $limit WITH n, sortKey, "
+        + full
+        + " AS full RETURN "
         + projection
         + " AS node, sortKey"
-        + _ORDER_BY[request.direction]
+        + order
     )
 
 

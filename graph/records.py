@@ -39,14 +39,18 @@ class GraphRecord(BaseModel):
 
 
 class Tracked(GraphRecord):
-    """A node that users edit: public id, timestamps, optimistic version and provenance."""
+    """A node that users edit: public id, timestamps, optimistic version and provenance.
+
+    `in_full` tells whether the viewer's policy let the statement return more than the public fields.
+    """
 
     id: str
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    version: int = 1
+    version: int | None = None
     source_agency: str | None = None
     source_record_id: str | None = None
+    in_full: bool = False
 
 
 E = TypeVar("E")

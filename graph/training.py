@@ -8,6 +8,7 @@ from typing import Any
 
 from graph.driver import Graph
 from graph.records import GraphRecord
+from graph.viewer import MEDIATOR_IN_FULL, Viewer
 from graph.vocabulary import TrainingForm
 
 
@@ -26,13 +27,19 @@ class CompletedTraining(GraphRecord):
     training: TrainingRecord
 
 
-async def trainings_of_mediators(graph: Graph, *, ids: Sequence[str]) -> dict[str, list[CompletedTraining]]:
+async def trainings_of_mediators(
+    graph: Graph, *, ids: Sequence[str], viewer: Viewer
+) -> dict[str, list[CompletedTraining]]:
+    """Only for mediators the viewer sees in full; others get an empty ledger."""
     rows = await graph.read(
         "UNWIND $ids AS mediatorId"
-        " MATCH (:Mediator {id: mediatorId})-[r:COMPLETED]->(t:Training)"
+        " MATCH (n:Mediator {id: mediatorId})"
+        " WHERE " + MEDIATOR_IN_FULL +
+        " MATCH (n)-[r:COMPLETED]->(t:Training)"
         " RETURN mediatorId, r.hours AS hours, r.completedAt AS completedAt, t {.*} AS training"
         " ORDER BY r.completedAt DESC, t.id",
         ids=list(ids),
+        **viewer.params(),
     )
     found: dict[str, list[CompletedTraining]] = {key: [] for key in ids}
     for row in rows:

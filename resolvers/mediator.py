@@ -7,6 +7,7 @@ from graph.driver import Graph
 from graph.mediator import MediatorFilter, MediatorRecord, count_mediators, find_mediators, mediators_by_id
 from graph.membership import MediatorMembership, MembershipRecord, memberships_of_mediators
 from graph.page import PageRequest
+from graph.viewer import Viewer
 from graph.training import CompletedTraining, TrainingRecord, trainings_of_mediators
 from graph.vocabulary import Employment, Gender, RecordStatus
 from resolvers.jurisdiction import known_code
@@ -40,6 +41,7 @@ async def list_mediators(
     name_prefix: str | None = None,
     name_contains: str | None = None,
     page: PageRequest,
+    viewer: Viewer,
 ) -> Listing[MediatorRecord]:
     where = build_filter(
         MediatorFilter,
@@ -53,5 +55,5 @@ async def list_mediators(
         name_prefix=name_prefix,
         name_contains=name_contains,
     )
-    found = await find_mediators(graph, where=where, page=page)
-    return Listing(found, page.order, lambda: count_mediators(graph, where=where))
+    found = await find_mediators(graph, where=where, page=page, viewer=viewer)
+    return Listing(found, page.order, lambda: count_mediators(graph, where=where, viewer=viewer))

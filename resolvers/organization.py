@@ -12,6 +12,7 @@ from graph.organization import (
     organizations_by_id,
 )
 from graph.page import PageRequest
+from graph.viewer import Viewer
 from graph.vocabulary import OrganizationKind, RecordStatus
 from resolvers.jurisdiction import known_code
 from resolvers.pagination import Listing, build_filter
@@ -36,6 +37,7 @@ async def list_organizations(
     name_prefix: str | None = None,
     name_contains: str | None = None,
     page: PageRequest,
+    viewer: Viewer,
 ) -> Listing[OrganizationRecord]:
     where = build_filter(
         OrganizationFilter,
@@ -46,5 +48,5 @@ async def list_organizations(
         name_prefix=name_prefix,
         name_contains=name_contains,
     )
-    found = await find_organizations(graph, where=where, page=page)
+    found = await find_organizations(graph, where=where, page=page, viewer=viewer)
     return Listing(found, page.order, lambda: count_organizations(graph, where=where))

@@ -1,16 +1,30 @@
-"""The federation subgraph schema and its extensions."""
+"""The federation subgraph schema and the extensions that guard it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.errors import ClientErrors
+from schema.limits import CostLimit, NoFederationIntrospection, OverloadingRule
 from schema.query import Query
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2_000
 
 
 class RegistrySchema(strawberry.federation.Schema):
@@ -18,15 +32,20 @@ class RegistrySchema(strawberry.federation.Schema):
         """Client errors need no log line; unexpected ones are logged with the request id by `ClientErrors`."""
 
 
-def build_schema() -> RegistrySchema:
+def build_schema(*, introspection: bool = True) -> RegistrySchema:
+    """With `introspection` off (production), `__schema`, `__type`, `_service` and field suggestions are refused."""
+    guards: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules([OverloadingRule]),
+        CostLimit,
+    ]
+    if not introspection:
+        guards += [DisableIntrospection, lambda: AddValidationRules([NoFederationIntrospection])]
     return RegistrySchema(
         query=Query,
         types=[Court, JudicialBureau, PartnerAgency, PlatformAdmin],
-        extensions=[
-            lambda: QueryDepthLimiter(max_depth=10),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
-            lambda: MaxTokensLimiter(max_token_count=2000),
-            ClientErrors,
-        ],
-        config=StrawberryConfig(auto_camel_case=True),
+        extensions=[*guards, ClientErrors],
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not introspection),
     )

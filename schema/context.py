@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from resolvers import Graph
+from auth.principal import Principal
+from auth.scopes import Scope
+from auth.tokens import insufficient_scope, www_authenticate
+from resolvers import Graph, Viewer
 from resolvers.agency import AgencyRecord, agencies_by_id
 from resolvers.jurisdiction import JurisdictionRecord, jurisdiction_paths, jurisdictions_by_code, jurisdictions_by_id
 from resolvers.mediator import (
@@ -27,13 +30,11 @@ from resolvers.organization import OrganizationMember, OrganizationRecord, membe
 V = TypeVar("V")
 
 
-def batched(
-    graph: Graph, fetch: Callable[..., Awaitable[Mapping[str, V]]], *, key: str = "ids"
-) -> DataLoader[str, V | None]:
+def batched(fetch: Callable[[list[str]], Awaitable[Mapping[str, V]]]) -> DataLoader[str, V | None]:
     """A DataLoader whose batch is one UNWIND statement."""
 
     async def load(keys: Sequence[str]) -> list[V | None]:
-        found = await fetch(graph, **{key: list(keys)})
+        found = await fetch(list(keys))
         return [found.get(item) for item in keys]
 
     return DataLoader(load_fn=load)
@@ -41,7 +42,10 @@ def batched(
 
 @dataclass(slots=True)
 class Loaders:
+    """Per request: each relation is fetched once per level of the query, for every parent at once."""
+
     graph: Graph
+    viewer: Viewer
     organizations: DataLoader[str, OrganizationRecord | None] = field(init=False)
     mediators: DataLoader[str, MediatorRecord | None] = field(init=False)
     agencies: DataLoader[str, AgencyRecord | None] = field(init=False)
@@ -54,24 +58,40 @@ class Loaders:
     trainings: DataLoader[str, list[CompletedTraining] | None] = field(init=False)
 
     def __post_init__(self) -> None:
-        graph = self.graph
-        self.organizations = batched(graph, organizations_by_id)
-        self.mediators = batched(graph, mediators_by_id)
-        self.agencies = batched(graph, agencies_by_id)
-        self.jurisdictions = batched(graph, jurisdictions_by_id)
-        self.jurisdictions_by_code = batched(graph, jurisdictions_by_code, key="codes")
-        self.jurisdiction_paths = batched(graph, jurisdiction_paths, key="codes")
-        self.memberships = batched(graph, memberships_of_mediators)
-        self.members = batched(graph, members_of_organizations)
-        self.credentials = batched(graph, credentials_of_mediators)
-        self.trainings = batched(graph, trainings_of_mediators)
+        graph, viewer = self.graph, self.viewer
+        self.organizations = batched(lambda ids: organizations_by_id(graph, ids=ids, viewer=viewer))
+        self.mediators = batched(lambda ids: mediators_by_id(graph, ids=ids, viewer=viewer))
+        self.agencies = batched(lambda ids: agencies_by_id(graph, ids=ids))
+        self.jurisdictions = batched(lambda ids: jurisdictions_by_id(graph, ids=ids))
+        self.jurisdictions_by_code = batched(lambda codes: jurisdictions_by_code(graph, codes=codes))
+        self.jurisdiction_paths = batched(lambda codes: jurisdiction_paths(graph, codes=codes))
+        self.memberships = batched(lambda ids: memberships_of_mediators(graph, ids=ids, viewer=viewer))
+        self.members = batched(lambda ids: members_of_organizations(graph, ids=ids, viewer=viewer))
+        self.credentials = batched(lambda ids: credentials_of_mediators(graph, ids=ids, viewer=viewer))
+        self.trainings = batched(lambda ids: trainings_of_mediators(graph, ids=ids, viewer=viewer))
 
 
 @dataclass(slots=True)
 class Context:
+    """What a resolver may use: the graph, who is calling, how they see the roster, and the loaders."""
+
     graph: Graph
     request_id: str
+    principal: Principal | None
+    viewer: Viewer
     loaders: Loaders
+    response: Any = None
+
+    def deny(self, scope: Scope) -> None:
+        """A protected field was refused: answer 401 (no token) or 403 (a missing scope), as RFC 6750 says."""
+        if self.response is None:
+            return
+        if self.principal is None:
+            status, headers = 401, {"WWW-Authenticate": www_authenticate()}
+        else:
+            status, headers = insufficient_scope(scope)
+        self.response.status_code = status
+        self.response.headers.update(headers)
 
 
 Info = strawberry.Info[Context, None]

@@ -7,11 +7,13 @@ from typing import Annotated
 
 import strawberry
 
+from auth.scopes import Scope
 from resolvers.mediator import CredentialRecord, MediatorRecord
 from schema.context import Info
 from schema.enums import Background, Employment, Gender, MembershipRole, RecordStatus, Specialty, TrainingForm
 from schema.node import Node
 from schema.organization import CURRENT, Organization
+from schema.permissions import protected
 
 YEAR = Annotated[int, strawberry.argument(description="The calendar year.")]
 
@@ -19,8 +21,8 @@ YEAR = Annotated[int, strawberry.argument(description="The calendar year.")]
 @strawberry.type(description="A mediator's membership seen from the mediator.")
 class Membership:
     role: MembershipRole = strawberry.field(description="Chair, vice-chair, member or engaged mediator.")
-    since: datetime.date = strawberry.field(description="First day of the term.")
-    until: datetime.date | None = strawberry.field(description="Last day of the term; null while open-ended.")
+    since: datetime.date | None = protected(Scope.ROSTER_READ, "First day of the term.")
+    until: datetime.date | None = protected(Scope.ROSTER_READ, "Last day of the term; null while open-ended.")
     organization: Organization = strawberry.field(description="The organization.")
 
 
@@ -29,11 +31,11 @@ class Credential:
     id: strawberry.ID = strawberry.field(description="The registry id of the credential.")
     scheme: str = strawberry.field(description="The credential scheme, e.g. a grade scheme or a licence.")
     level: str | None = strawberry.field(description="The level within the scheme.")
-    number: str | None = strawberry.field(description="The certificate number.")
-    issuer: str | None = strawberry.field(description="Who issued it.")
-    issued_at: datetime.date | None = strawberry.field(description="When it was issued.")
-    expires_at: datetime.date | None = strawberry.field(description="When it expires; null if it does not.")
-    verified: bool = strawberry.field(description="Whether a judicial bureau verified it.")
+    number: str | None = protected(Scope.ROSTER_READ, "The certificate number.")
+    issuer: str | None = protected(Scope.ROSTER_READ, "Who issued it.")
+    issued_at: datetime.date | None = protected(Scope.ROSTER_READ, "When it was issued.")
+    expires_at: datetime.date | None = protected(Scope.ROSTER_READ, "When it expires; null if it does not.")
+    verified: bool | None = protected(Scope.ROSTER_READ, "Whether a judicial bureau verified it.")
 
     @classmethod
     def from_record(cls, record: CredentialRecord) -> Credential:
@@ -53,15 +55,21 @@ class CompletedTraining:
 class Mediator(Node):
     name: str = strawberry.field(description="The mediator's name.")
     gender: Gender = strawberry.field(description="Gender as filed.")
-    birth_year: int | None = strawberry.field(description="Year of birth.")
-    employment: Employment = strawberry.field(description="Full-time or part-time.")
-    background: Background | None = strawberry.field(description="Professional background.")
-    education: str | None = strawberry.field(description="Highest education.")
+    birth_year: int | None = protected(Scope.ROSTER_READ, "Year of birth.")
+    employment: Employment | None = protected(Scope.ROSTER_READ, "Full-time or part-time.")
+    background: Background | None = protected(Scope.ROSTER_READ, "Professional background.")
+    education: str | None = protected(Scope.ROSTER_READ, "Highest education.")
     specialties: list[Specialty] = strawberry.field(description="The dispute domains the mediator handles.")
     languages: list[str] = strawberry.field(description="Languages spoken, as BCP 47 tags (zh, ii, bo, en, ...).")
-    status: RecordStatus = strawberry.field(description="Where the mediator stands in filing.")
-    updated_at: datetime.datetime | None = strawberry.field(description="When the record last changed.")
-    version: int = strawberry.field(description="The record's version, for optimistic concurrency.")
+    status: RecordStatus | None = protected(Scope.ROSTER_READ, "Where the mediator stands in filing.")
+    updated_at: datetime.datetime | None = protected(Scope.ROSTER_READ, "When the record last changed.")
+    version: int | None = protected(Scope.ROSTER_READ, "The record's version, for optimistic concurrency.")
+    identity_masked: str | None = protected(
+        Scope.PII_READ, "The identity number, masked; only within the caller's jurisdiction or registrations."
+    )
+    phone: str | None = protected(
+        Scope.PII_READ, "The personal telephone; only within the caller's jurisdiction or registrations."
+    )
 
     @classmethod
     def from_record(cls, record: MediatorRecord) -> Mediator:
@@ -78,6 +86,8 @@ class Mediator(Node):
             status=record.status,
             updated_at=record.updated_at,
             version=record.version,
+            identity_masked=record.identity_masked,
+            phone=record.phone,
         )
 
     @strawberry.field(description="Memberships in organizations, newest first.")
@@ -100,7 +110,7 @@ class Mediator(Node):
         found = await info.context.loaders.credentials.load(str(self.id)) or []
         return [Credential.from_record(record) for record in found]
 
-    @strawberry.field(description="Training completed, newest first.")
+    @protected(Scope.ROSTER_READ, "Training completed, newest first.")
     async def trainings(self, info: Info) -> list[CompletedTraining]:
         found = await info.context.loaders.trainings.load(str(self.id)) or []
         return [
@@ -114,7 +124,7 @@ class Mediator(Node):
             for item in found
         ]
 
-    @strawberry.field(description="Training hours completed in a calendar year.")
+    @protected(Scope.ROSTER_READ, "Training hours completed in a calendar year.")
     async def training_hours(self, info: Info, year: YEAR) -> float:
         found = await info.context.loaders.trainings.load(str(self.id)) or []
         return sum(item.hours for item in found if item.completed_at.year == year)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from auth.scopes import Scope
 from resolvers.jurisdiction import JurisdictionRecord
 from resolvers.organization import OrganizationRecord
 from schema.agency import Agency, agency_of
@@ -14,6 +15,7 @@ from schema.context import Info
 from schema.enums import MembershipRole, OrganizationKind, RecordStatus, Specialty
 from schema.jurisdiction import Jurisdiction
 from schema.node import Node
+from schema.permissions import protected
 
 if TYPE_CHECKING:
     from schema.mediator import Mediator
@@ -26,8 +28,8 @@ CURRENT = Annotated[
 @strawberry.type(description="A mediator's membership seen from the organization.")
 class Member:
     role: MembershipRole = strawberry.field(description="Chair, vice-chair, member or engaged mediator.")
-    since: datetime.date = strawberry.field(description="First day of the term.")
-    until: datetime.date | None = strawberry.field(description="Last day of the term; null while open-ended.")
+    since: datetime.date | None = protected(Scope.ROSTER_READ, "First day of the term.")
+    until: datetime.date | None = protected(Scope.ROSTER_READ, "Last day of the term; null while open-ended.")
     mediator: Annotated[Mediator, strawberry.lazy("schema.mediator")] = strawberry.field(description="The mediator.")
 
 
@@ -37,14 +39,14 @@ class Organization(Node):
     kind: OrganizationKind = strawberry.field(description="What kind of organization this is.")
     sectors: list[Specialty] = strawberry.field(description="The dispute domains it handles.")
     status: RecordStatus = strawberry.field(description="Where it stands in filing.")
-    credit_code: str | None = strawberry.field(description="Unified social credit code (GB 32100), when it has one.")
-    filed_at: datetime.date | None = strawberry.field(description="When it was filed with its judicial bureau.")
-    filing_no: str | None = strawberry.field(description="The filing number given by the judicial bureau.")
+    credit_code: str | None = protected(Scope.ROSTER_READ, "Unified social credit code (GB 32100), when it has one.")
+    filed_at: datetime.date | None = protected(Scope.ROSTER_READ, "When it was filed with its judicial bureau.")
+    filing_no: str | None = protected(Scope.ROSTER_READ, "The filing number given by the judicial bureau.")
     public_phone: str | None = strawberry.field(description="The public contact telephone.")
     address: str | None = strawberry.field(description="The public address.")
     charges_fee: bool = strawberry.field(description="Whether it charges a fee; people's mediation is free.")
-    updated_at: datetime.datetime | None = strawberry.field(description="When the record last changed.")
-    version: int = strawberry.field(description="The record's version, for optimistic concurrency.")
+    updated_at: datetime.datetime | None = protected(Scope.ROSTER_READ, "When the record last changed.")
+    version: int | None = protected(Scope.ROSTER_READ, "The record's version, for optimistic concurrency.")
     located_in: strawberry.Private[JurisdictionRecord | None]
     filed_with_id: strawberry.Private[str | None]
     guided_by_id: strawberry.Private[str | None]
@@ -74,11 +76,11 @@ class Organization(Node):
     def jurisdiction(self) -> Jurisdiction | None:
         return Jurisdiction.from_record(self.located_in) if self.located_in else None
 
-    @strawberry.field(description="The judicial bureau it is filed with.")
+    @protected(Scope.ROSTER_READ, "The judicial bureau it is filed with.")
     async def filed_with(self, info: Info) -> Agency | None:
         return await agency_of(info, self.filed_with_id)
 
-    @strawberry.field(description="The basic court that guides its work.")
+    @protected(Scope.ROSTER_READ, "The basic court that guides its work.")
     async def guided_by(self, info: Info) -> Agency | None:
         return await agency_of(info, self.guided_by_id)
 

@@ -56,6 +56,7 @@ class Query:
             name_prefix=where.name_prefix,
             name_contains=where.name_contains,
             page=page_request(first=first, after=after, order=order_by, direction=direction),
+            viewer=info.context.viewer,
         )
         return connection(listing, Organization.from_record, after=after)
 
@@ -86,6 +87,7 @@ class Query:
             name_prefix=where.name_prefix,
             name_contains=where.name_contains,
             page=page_request(first=first, after=after, order=order_by, direction=direction),
+            viewer=info.context.viewer,
         )
         return connection(listing, Mediator.from_record, after=after)
 

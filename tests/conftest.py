@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +10,13 @@ import httpx
 import pytest
 
 from app import Settings, create_app
+from auth.clients import create_client
+from auth.scopes import parse_scopes
 from graph.driver import Graph, open_graph
 from graph.embedded import EmbeddedServer, start_embedded_server
 from graph.migrations import apply_migrations
 from seed.demo import load_demo
+from seed.roster import stable_id
 
 HASH_KEY = b"test-identity-hash-key"
 
@@ -47,30 +50,70 @@ async def demo(graph: Graph) -> Graph:
     return graph
 
 
+ISSUER = "https://registry.test"
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, identity_hash_key=HASH_KEY.decode())
+    return Settings(
+        data_dir=tmp_path,
+        identity_hash_key=HASH_KEY.decode(),
+        issuer=ISSUER,
+        rate_per_second=1000,
+        rate_burst=1000,
+    )
 
 
 @pytest.fixture
 async def client(graph: Graph, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, graph=graph)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as http:
+    async with httpx.AsyncClient(transport=transport, base_url=ISSUER) as http:
         yield http
 
 
 class GraphQLClient:
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    """Posts operations to /graphql, anonymously or with a bearer token."""
+
+    def __init__(self, http: httpx.AsyncClient, token: str | None = None) -> None:
         self.http = http
+        self.headers = {"authorization": f"Bearer {token}"} if token else {}
+        self.last: httpx.Response | None = None
 
     async def __call__(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
+        self.last = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=self.headers
+        )
+        assert self.last.status_code in (200, 401, 403), self.last.text
+        body: dict[str, Any] = self.last.json()
         return body
 
 
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+async def token_for(http: httpx.AsyncClient, graph: Graph, agency: str, scopes: str) -> str:
+    """A real access token: a client created for the agency (by name) and the client credentials grant."""
+    client_id, secret = await create_client(graph, agency_id=stable_id("agency", agency), scopes=parse_scopes(scopes))
+    response = await http.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": scopes},
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+AsAgency = Callable[[str, str], Awaitable[GraphQLClient]]
+
+
+@pytest.fixture
+def as_agency(client: httpx.AsyncClient, graph: Graph) -> AsAgency:
+    """`await as_agency("成都市武侯区司法局", "roster:read pii:read")` gives a client holding such a token."""
+
+    async def login(agency: str, scopes: str) -> GraphQLClient:
+        return GraphQLClient(client, await token_for(client, graph, agency, scopes))
+
+    return login

@@ -1,0 +1,51 @@
+"""Bearer authentication and the per-client rate limit in front of the API, as pure ASGI middleware.
+
+A request without a token is anonymous (the public directory). A request with a token that fails
+validation never reaches GraphQL: it gets 401 with an RFC 6750 challenge. A valid token puts its
+`Principal` in the ASGI scope under `principal`. Each client (or, for anonymous callers, each address)
+spends from its own token bucket; an empty bucket answers 429 with `Retry-After`.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from auth.ratelimit import RateLimiter, retry_after
+from auth.tokens import TokenError, TokenValidator
+from graph.driver import GraphError
+
+
+class BearerAuthentication:
+    def __init__(self, app: ASGIApp, *, validator: TokenValidator, limiter: RateLimiter) -> None:
+        self.app = app
+        self.validator = validator
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            principal = await self.validator.authenticate(Headers(scope=scope).get("authorization"))
+        except TokenError as error:
+            response = JSONResponse(
+                {"error": error.reason.value, "error_description": error.description},
+                status_code=error.status,
+                headers=error.headers(),
+            )
+            await response(scope, receive, send)
+            return
+        except GraphError:
+            await JSONResponse({"error": "temporarily_unavailable"}, status_code=503)(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = principal.client_id if principal else f"address:{client[0] if client else 'unknown'}"
+        wait = self.limiter.check(key)
+        if wait is not None:
+            response = JSONResponse({"error": "rate_limited"}, status_code=429, headers=retry_after(wait))
+            await response(scope, receive, send)
+            return
+        scope["principal"] = principal
+        await self.app(scope, receive, send)

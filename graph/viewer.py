@@ -1,0 +1,51 @@
+"""Who is reading: the agency policy as statement parameters, so it runs inside every query.
+
+A record is seen *in full* when the viewer may read the roster (`roster`) and the record is inside the
+viewer's reach: everywhere for a national viewer, the jurisdiction subtree for a judicial bureau or a
+court, and what a partner agency registered or has affiliated with it. Everyone else gets the public
+directory fields; the projections leave every other property null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    roster: bool = False
+    pii: bool = False
+    national: bool = False
+    jurisdiction: str | None = None
+    partner: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "vRoster": self.roster,
+            "vPii": self.pii,
+            "vNational": self.national,
+            "vJurisdiction": self.jurisdiction,
+            "vPartner": self.partner,
+        }
+
+
+ANONYMOUS = Viewer()
+
+ORGANIZATION_IN_FULL: LiteralString = (
+    "($vRoster AND ($vNational"
+    " OR ($vJurisdiction IS NOT NULL AND EXISTS {"
+    " (n)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $vJurisdiction}) })"
+    " OR ($vPartner IS NOT NULL AND EXISTS { (n)-[:AFFILIATED_WITH]->(:PartnerAgency {id: $vPartner}) })))"
+)
+"""Whether organization `n` is seen in full."""
+
+MEDIATOR_IN_FULL: LiteralString = (
+    "($vRoster AND ($vNational"
+    " OR ($vJurisdiction IS NOT NULL AND EXISTS {"
+    " (n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->"
+    "(:Jurisdiction {code: $vJurisdiction}) })"
+    " OR ($vPartner IS NOT NULL AND (EXISTS { (n)-[:AFFILIATED_WITH]->(:PartnerAgency {id: $vPartner}) }"
+    " OR EXISTS { (n)-[:MEMBER_OF]->(:Organization)-[:AFFILIATED_WITH]->(:PartnerAgency {id: $vPartner}) }))))"
+)
+"""Whether mediator `n` is seen in full; personal data additionally needs `$vPii`."""
