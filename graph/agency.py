@@ -73,7 +73,7 @@ _MERGE: dict[AgencyKind, LiteralString] = {
     " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = datetime(), n.version = 1"
     " SET n.kind = 'COURT', n.level = row.level, n.courtCode = row.courtCode, n.updatedAt = datetime()"
     " WITH n, row MATCH (j:Jurisdiction {code: row.jurisdiction}) MERGE (n)-[:HAS_JURISDICTION]->(j)"
-    " WITH n, row OPTIONAL MATCH (s:Court {name: row.supervisor})"
+    " WITH n, row OPTIONAL MATCH (s:Agency {name: row.supervisor}) WHERE s:Court"
     " FOREACH (_ IN CASE WHEN s IS NULL THEN [] ELSE [1] END | MERGE (n)-[:SUPERVISED_BY]->(s))"
     " RETURN count(n) AS merged",
     AgencyKind.PARTNER_AGENCY: "UNWIND $rows AS row"

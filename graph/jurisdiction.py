@@ -81,11 +81,11 @@ async def jurisdiction_paths(graph: Graph, *, codes: Sequence[str]) -> dict[str,
 
 
 async def merge_jurisdictions(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:
-    """Upsert divisions keyed on `code` ({code, name, level, parent}); parents must come first or exist."""
+    """Upsert divisions keyed on `code` ({id?, code, name, level, parent}); parents must come first or exist."""
     result = await graph.write(
         "UNWIND $rows AS row"
         " MERGE (j:Jurisdiction {code: row.code})"
-        " ON CREATE SET j.id = randomUUID(), j.createdAt = datetime(), j.version = 1"
+        " ON CREATE SET j.id = coalesce(row.id, randomUUID()), j.createdAt = datetime(), j.version = 1"
         " SET j.name = row.name, j.level = row.level, j.updatedAt = datetime()"
         " WITH j, row WHERE row.parent IS NOT NULL"
         " MATCH (p:Jurisdiction {code: row.parent})"

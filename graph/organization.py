@@ -93,19 +93,22 @@ async def organizations_by_id(graph: Graph, *, ids: Sequence[str], viewer: Viewe
 
 
 async def merge_organizations(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:
-    """Upsert organizations keyed on their registry id, with location, filing and guidance edges."""
+    """Upsert organizations keyed on their registry id, with location, filing and guidance edges.
+
+    Agencies are found by name through the unique index on `Agency.name`.
+    """
     result = await graph.write(
         "UNWIND $rows AS row"
         " MERGE (n:Organization {id: row.id})"
         " ON CREATE SET n.createdAt = datetime(), n.version = 1"
         " SET n += row.props, n.updatedAt = datetime()"
         " WITH n, row MATCH (j:Jurisdiction {code: row.jurisdiction}) MERGE (n)-[:LOCATED_IN]->(j)"
-        " WITH n, row OPTIONAL MATCH (b:JudicialBureau {name: row.bureau})"
+        " WITH n, row OPTIONAL MATCH (b:Agency {name: row.bureau}) WHERE b:JudicialBureau"
         " FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END |"
         "   MERGE (n)-[f:FILED_WITH]->(b) SET f.filedAt = n.filedAt, f.filingNo = n.filingNo)"
-        " WITH n, row OPTIONAL MATCH (c:Court {name: row.court})"
+        " WITH n, row OPTIONAL MATCH (c:Agency {name: row.court}) WHERE c:Court"
         " FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (n)-[:GUIDED_BY]->(c))"
-        " WITH n, row OPTIONAL MATCH (p:PartnerAgency {name: row.partner})"
+        " WITH n, row OPTIONAL MATCH (p:Agency {name: row.partner}) WHERE p:PartnerAgency"
         " FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (n)-[:AFFILIATED_WITH]->(p))"
         " RETURN count(n) AS merged",
         rows=list(rows),

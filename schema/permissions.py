@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.permission import BasePermission, PermissionExtension
 
 from auth.scopes import Scope
@@ -17,21 +18,18 @@ from schema.context import Info
 
 
 class HasScope(BasePermission):
-    """All-of: the caller's token carries `scope`."""
+    """All-of: the caller's token carries `scope`. One instance serves every request, so it keeps no state."""
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.message = f"This needs the `{scope.value}` scope."
-        self.error_extensions = {"code": "FORBIDDEN", "scope": scope.value}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         principal = info.context.principal
         if principal is not None and principal.has(self.scope):
             return True
         info.context.deny(self.scope)
-        if principal is None:
-            self.error_extensions = {"code": "UNAUTHENTICATED", "scope": self.scope.value}
-        return False
+        code = "UNAUTHENTICATED" if principal is None else "FORBIDDEN"
+        raise GraphQLError(f"This needs the `{self.scope.value}` scope.", extensions={"code": code, "scope": self.scope.value})
 
 
 def requires(scope: Scope) -> PermissionExtension:

@@ -27,7 +27,7 @@ from graph.vocabulary import (
 from resolvers.identifiers import credit_code_check_character, organization_code_check_character
 from seed.people import Person, make_person
 from seed.places import BUREAUS, COURTS, SICHUAN, Place
-from seed.roster import Roster, Row, load_roster, stable_id
+from seed.roster import Roster, Row, division, load_roster, stable_id
 
 PARTNERS: tuple[tuple[str, str], ...] = (
     ("中华全国总工会", "labour disputes"),
@@ -82,7 +82,7 @@ class DemoBuilder:
 
     def build(self) -> Roster:
         self.roster.jurisdictions = [
-            {"code": p.code, "name": p.name, "level": p.level, "parent": p.parent} for p in SICHUAN
+            division(p.code, p.name, p.level, p.parent) for p in SICHUAN
         ]
         self.roster.agencies = {
             AgencyKind.PLATFORM_ADMIN: [{"id": stable_id("agency", PLATFORM_ADMIN), "name": PLATFORM_ADMIN}],

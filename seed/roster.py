@@ -16,7 +16,7 @@ from graph.mediator import merge_mediators
 from graph.membership import merge_memberships
 from graph.organization import merge_organizations
 from graph.training import merge_trainings
-from graph.vocabulary import AgencyKind
+from graph.vocabulary import AgencyKind, CourtLevel
 
 NAMESPACE = uuid.UUID("6f1f4d52-3c1e-4a5e-9a7c-5d1b2f0e8a10")
 BATCH = 5_000
@@ -27,6 +27,10 @@ Row = dict[str, Any]
 def stable_id(*parts: str) -> str:
     """A registry id derived from natural keys, so loading the same data twice converges."""
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def division(code: str, name: str, level: str, parent: str | None) -> Row:
+    return {"id": stable_id("jurisdiction", code), "code": code, "name": name, "level": level, "parent": parent}
 
 
 @dataclass(slots=True)
@@ -71,7 +75,7 @@ async def load_roster(graph: Graph, roster: Roster, *, progress: Progress | None
     for kind in AgencyKind:
         rows = roster.agencies.get(kind, [])
         # courts top-down, so each supervising court exists before the courts below it
-        for level in dict.fromkeys(row.get("level") for row in rows):
+        for level in (None, *CourtLevel):
             tier = [row for row in rows if row.get("level") == level]
             await batches("agencies", tier, lambda chunk, k=kind: merge_agencies(graph, kind=k, rows=chunk))
     await batches("organizations", roster.organizations, lambda chunk: merge_organizations(graph, rows=chunk))
