@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import secrets
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import SecretStr
@@ -22,19 +23,22 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from auth import AuthConfig, oauth_routes, rate_limiter, token_validator
+from auth import AuthConfig, key_store, oauth_routes, rate_limiter, token_validator
+from auth.clients import UnknownAgency, UnknownClient, create_client, disable_client, list_clients, rotate_secret
 from auth.middleware import BearerAuthentication
 from auth.policy import viewer_for
 from auth.principal import Principal
+from auth.scopes import UnknownScope, parse_scopes
 from graph.driver import Graph, GraphError, open_graph
 from graph.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_server
 from graph.migrations import apply_migrations, is_migrated
 from schema.build import build_schema
 from schema.context import Context, Loaders
-from seed.demo import graph_is_empty, load_demo
+from seed.demo import demo_clients, graph_is_empty, load_demo
 from seed.generator import generate
 
 log = logging.getLogger("registry")
+T = TypeVar("T")
 
 
 class Settings(BaseSettings):
@@ -136,6 +140,19 @@ def connect(connection: GraphConnection, settings: Settings) -> Graph:
     )
 
 
+def announce(clients: list[dict[str, str]], issuer: str) -> None:
+    if not clients:
+        return
+    lines = ["demo clients (also in demo-clients.json in the data directory):"]
+    for client in clients:
+        lines.append(f"  {client['agency']}: {client['scope']}")
+        lines.append(
+            f"    curl -s -u {client['client_id']}:{client['client_secret']}"
+            f" -d grant_type=client_credentials {issuer}/oauth/token"
+        )
+    log.warning("\n".join(lines))
+
+
 class RegistryGraphQL(GraphQL[Context, None]):
     def __init__(self, graph: Graph, settings: Settings) -> None:
         super().__init__(
@@ -165,8 +182,11 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await apply_migrations(graph)
-        if settings.demo and await graph_is_empty(graph):
-            await load_demo(graph, hash_key=settings.hash_key())
+        if settings.demo:
+            fresh = await graph_is_empty(graph)
+            if fresh:
+                await load_demo(graph, hash_key=settings.hash_key())
+            announce(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer)
         yield
 
     async def healthz(request: Request) -> Response:
@@ -225,6 +245,8 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    if "issuer" not in settings.model_fields_set and host in ("127.0.0.1", "localhost"):
+        settings = settings.model_copy(update={"issuer": f"http://{host}:{port}"})
     if demo:
         settings = settings.model_copy(update={"demo": True, "graphiql": True, "introspection": True})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -240,8 +262,16 @@ def migrate() -> None:
     """Apply the schema migrations that are missing (idempotent)."""
     settings = Settings()
     with opened(settings) as connection:
-        applied = asyncio.run(_with_graph(connection, settings, apply_migrations))
+        graph = connect(connection, settings)
+        applied = asyncio.run(_migrate(graph))
     typer.echo(f"applied migrations: {applied}" if applied else "migrations are up to date")
+
+
+async def _migrate(graph: Graph) -> list[int]:
+    try:
+        return await apply_migrations(graph)
+    finally:
+        await graph.close()
 
 
 @cli.command()
@@ -257,15 +287,13 @@ def seed(
         settings = settings.model_copy(update={"demo": True})
 
     async def run(graph: Graph) -> None:
-        await apply_migrations(graph)
         if scale is not None:
             await generate(graph, scale=scale, hash_key=settings.hash_key(), progress=True)
         elif demo:
             counts = await load_demo(graph, hash_key=settings.hash_key())
             typer.echo("demo data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
 
-    with opened(settings) as connection:
-        asyncio.run(_with_graph(connection, settings, run))
+    on_graph(settings, run)
 
 
 @cli.command("export-schema")
@@ -280,12 +308,75 @@ def export_schema(
         output.write_text(sdl, encoding="utf-8")
 
 
-async def _with_graph(connection: GraphConnection, settings: Settings, work: Any) -> Any:
-    graph = connect(connection, settings)
+def on_graph(settings: Settings, work: Callable[[Graph], Awaitable[T]]) -> T:
+    """Run `work` on a migrated graph: the configured Neo4j, or the embedded server for the command's duration."""
+
+    async def run(connection: GraphConnection) -> T:
+        graph = connect(connection, settings)
+        try:
+            await apply_migrations(graph)
+            return await work(graph)
+        finally:
+            await graph.close()
+
+    with opened(settings) as connection:
+        return asyncio.run(run(connection))
+
+
+clients = typer.Typer(help="OAuth clients of agencies.")
+cli.add_typer(clients, name="clients")
+
+
+@clients.command("create")
+def clients_create(
+    agency: Annotated[str, typer.Option(help="The registry id of the agency the client acts for.")],
+    scope: Annotated[str, typer.Option(help='Space-separated scopes, e.g. "roster:read roster:write".')],
+    json_output: Annotated[bool, typer.Option("--json", help="Print {client_id, client_secret} as JSON.")] = False,
+) -> None:
+    """Create a client; its secret is shown once and only its hash is stored."""
     try:
-        return await work(graph)
-    finally:
-        await graph.close()
+        scopes = parse_scopes(scope)
+        client_id, secret = on_graph(Settings(), lambda graph: create_client(graph, agency_id=agency, scopes=scopes))
+    except (UnknownScope, UnknownAgency, ValueError) as error:
+        raise fail(str(error)) from None
+    if json_output:
+        typer.echo(json.dumps({"client_id": client_id, "client_secret": secret}))
+    else:
+        typer.echo(f"client_id:     {client_id}\nclient_secret: {secret}")
+
+
+@clients.command("list")
+def clients_list(agency: Annotated[str | None, typer.Option(help="Only this agency's clients.")] = None) -> None:
+    """List clients with their agency, scopes and status (never secrets)."""
+    for client in on_graph(Settings(), lambda graph: list_clients(graph, agency)):
+        typer.echo(f"{client.client_id}  {client.status}  {client.agency_id}  {' '.join(client.scopes)}")
+
+
+@clients.command("rotate-secret")
+def clients_rotate_secret(client_id: Annotated[str, typer.Argument(help="The client to give a new secret.")]) -> None:
+    """Replace a client's secret; the old one stops working at once."""
+    try:
+        secret = on_graph(Settings(), lambda graph: rotate_secret(graph, client_id))
+    except UnknownClient as error:
+        raise fail(str(error)) from None
+    typer.echo(f"client_secret: {secret}")
+
+
+@clients.command("disable")
+def clients_disable(client_id: Annotated[str, typer.Argument(help="The client to disable.")]) -> None:
+    """Disable a client: it gets no new tokens and its outstanding tokens are refused."""
+    try:
+        on_graph(Settings(), lambda graph: disable_client(graph, client_id))
+    except UnknownClient as error:
+        raise fail(str(error)) from None
+    typer.echo(f"disabled {client_id}")
+
+
+@cli.command("rotate-keys")
+def rotate_keys() -> None:
+    """Make a new token-signing key; the previous public key stays published until its tokens expire."""
+    kid = key_store(Settings().auth()).rotate()
+    typer.echo(f"signing with key {kid}")
 
 
 def main() -> None:

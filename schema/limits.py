@@ -29,6 +29,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from graphql.type.definition import GraphQLOutputType
+from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 
 from resolvers.pagination import DEFAULT_PAGE, MAX_PAGE
@@ -114,14 +115,18 @@ class CostLimit(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None:
+            schema = context.schema._schema
             fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-            cost = Cost(context.schema._schema, fragments, context.variables or {})
             for definition in document.definitions:
                 if not isinstance(definition, OperationDefinitionNode):
                     continue
                 if context.operation_name and definition.name and definition.name.value != context.operation_name:
                     continue
-                spent = cost.of(definition)
+                # the values the operation will really run with, defaults included
+                variables = get_variable_values(schema, definition.variable_definitions or (), context.variables or {})
+                if isinstance(variables, list):
+                    continue  # the variables are invalid: execution refuses them before any resolver runs
+                spent = Cost(schema, fragments, variables.coerced).of(definition)
                 if spent > self.budget:
                     context.result = ExecutionResult(
                         data=None,
@@ -137,14 +142,26 @@ class CostLimit(SchemaExtension):
 
 
 class OverloadingRule(ValidationRule):
-    """The same field repeated, or directives piled on one field: the probes that burn CPU in validation."""
+    """The same field repeated, or directives piled on one field: the probes that burn CPU in validation.
+
+    Repeats are counted across the inline fragments and fragment spreads that merge into one selection.
+    """
+
+    def _keys(self, node: SelectionSetNode, seen: frozenset[str]) -> Iterator[str]:
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                yield (selection.alias or selection.name).value
+            elif isinstance(selection, InlineFragmentNode):
+                yield from self._keys(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                fragment = self.context.get_fragment(selection.name.value)
+                if fragment is not None:
+                    yield from self._keys(fragment.selection_set, seen | {selection.name.value})
 
     def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
         counts: dict[str, int] = {}
-        for selection in node.selections:
-            if isinstance(selection, FieldNode):
-                key = (selection.alias or selection.name).value
-                counts[key] = counts.get(key, 0) + 1
+        for key in self._keys(node, frozenset()):
+            counts[key] = counts.get(key, 0) + 1
         repeated = sorted(key for key, count in counts.items() if count > MAX_REPEATS)
         if repeated:
             self.report_error(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from app import Settings, cli, create_app
 from graph.driver import Graph
 from schema.build import build_schema
 from seed.demo import load_demo
+from seed.roster import stable_id
 from tests.conftest import HASH_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,11 +65,21 @@ def test_seed_and_migrate_commands_on_an_embedded_graph(tmp_path: Path) -> None:
 
     seeded = run("seed", "--demo")
     migrated = run("migrate")
+    created = run("clients", "create", "--agency", stable_id("agency", "成都市武侯区司法局"), "--scope", "roster:read pii:read", "--json")
+    listed = run("clients", "list")
+    unknown = run("clients", "create", "--agency", "nope", "--scope", "roster:read", "--json")
+    bad_scope = run("clients", "create", "--agency", stable_id("agency", "成都市武侯区司法局"), "--scope", "roster:all")
 
     assert seeded.returncode == 0, seeded.stderr
     assert "demo data: 46 jurisdictions, 33 agencies, 93 organizations, 436 mediators" in seeded.stdout
     assert (migrated.returncode, migrated.stdout.strip()) == (0, "migrations are up to date")
     assert (tmp_path / "graph" / "root-password").exists()
+    credentials = json.loads(created.stdout)
+    assert sorted(credentials) == ["client_id", "client_secret"]
+    assert credentials["client_id"] in listed.stdout and "pii:read roster:read" in listed.stdout
+    assert credentials["client_secret"] not in listed.stdout
+    assert (unknown.returncode, bad_scope.returncode) == (1, 1)
+    assert "unknown scope: roster:all" in bad_scope.stderr
 
 
 async def test_loading_the_demo_twice_changes_nothing(graph: Graph) -> None:
