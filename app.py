@@ -162,6 +162,9 @@ class RegistryGraphQL(GraphQL[Context, None]):
         )
         self.graph = graph
 
+    def encode_json(self, data: object) -> str:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
     async def get_context(self, request: Any, response: Any) -> Context:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         principal: Principal | None = request.scope.get("principal")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import secrets
 import signal
@@ -16,6 +18,7 @@ import arcadedb_embedded
 PACKAGE_DIR = Path(arcadedb_embedded.__file__).resolve().parent
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 ROOT_USER = "root"
+PR_SET_PDEATHSIG = 1
 
 
 class EmbeddedServerError(RuntimeError):
@@ -107,8 +110,7 @@ def start_embedded_server(
         if port_is_taken(port):
             raise EmbeddedServerError(f"cannot start the embedded graph: {label} port 127.0.0.1:{port} is already in use")
     password = stored_password(root)
-    command = [
-        str(java),
+    options = [
         f"-Xmx{heap}",
         f"-Darcadedb.server.rootPath={root}",
         f"-Darcadedb.server.rootPassword={password}",
@@ -120,10 +122,21 @@ def start_embedded_server(
         f"-Darcadedb.server.defaultDatabases={database}[{ROOT_USER}]",
         "-cp",
         str(PACKAGE_DIR / "jars" / "*"),
-        "com.arcadedb.server.ArcadeDBServer",
     ]
+    # the options (with the root password) go in an argument file only we can read, not on the command line
+    arguments = root / "server.args"
+    arguments.touch(mode=0o600)
+    arguments.write_text("\n".join(f'"{option}"' for option in options) + "\n", encoding="utf-8")
+    command = [str(java), f"@{arguments}", "com.arcadedb.server.ArcadeDBServer"]
     log = (root / "server.log").open("ab")
-    process = subprocess.Popen(command, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_stop_with_parent,
+    )
     log.close()
     server = EmbeddedServer(process, f"bolt://127.0.0.1:{bolt}", ROOT_USER, password, database, root)
     try:
@@ -132,6 +145,15 @@ def start_embedded_server(
         server.stop()
         raise
     return server
+
+
+def _stop_with_parent() -> None:
+    """Linux: the server gets SIGTERM if this process dies without stopping it (e.g. killed by a signal)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def wait_until_ready(server: EmbeddedServer, *, timeout: float) -> None:

@@ -34,6 +34,9 @@ def test_the_server_starts_answers_and_stops(tmp_path: Path) -> None:
             records, _, _ = driver.execute_query("RETURN 41 + 1 AS answer", database_="registry")
         assert records[0]["answer"] == 42
         assert (tmp_path / "root-password").stat().st_mode & 0o777 == 0o600
+        assert (tmp_path / "server.args").stat().st_mode & 0o777 == 0o600
+        command_line = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().decode()
+        assert server.password not in command_line
     finally:
         server.stop()
 
