@@ -32,6 +32,7 @@ from auth.scopes import UnknownScope, parse_scopes
 from graph.driver import Graph, GraphError, open_graph
 from graph.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_server
 from graph.migrations import apply_migrations, is_migrated
+from resolvers.audit import describe, verify_audit
 from schema.build import build_schema
 from schema.context import Context, Loaders
 from seed.demo import demo_clients, graph_is_empty, load_demo
@@ -161,6 +162,7 @@ class RegistryGraphQL(GraphQL[Context, None]):
             allow_queries_via_get=settings.allow_get_queries,
         )
         self.graph = graph
+        self.hash_key = settings.hash_key()
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -176,6 +178,7 @@ class RegistryGraphQL(GraphQL[Context, None]):
             viewer=viewer,
             loaders=Loaders(self.graph, viewer),
             response=response,
+            hash_key=self.hash_key,
         )
 
 
@@ -373,6 +376,19 @@ def clients_disable(client_id: Annotated[str, typer.Argument(help="The client to
     except UnknownClient as error:
         raise fail(str(error)) from None
     typer.echo(f"disabled {client_id}")
+
+
+audit = typer.Typer(help="The audit trail.")
+cli.add_typer(audit, name="audit")
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute every audit hash chain; exit 1 at the first broken link."""
+    report = on_graph(Settings(), verify_audit)
+    if not report.intact:
+        raise fail(describe(report))
+    typer.echo(describe(report))
 
 
 @cli.command("rotate-keys")

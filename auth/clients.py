@@ -9,7 +9,6 @@ import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from authlib.oauth2.rfc6749 import ClientMixin

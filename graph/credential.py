@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from graph.driver import Graph
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import Graph, Row
 from graph.records import GraphRecord
 from graph.viewer import MEDIATOR_IN_FULL, Viewer
 
@@ -55,3 +57,36 @@ async def merge_credentials(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> 
         rows=list(rows),
     )
     return int(result[0]["merged"]) if result else 0
+
+
+async def create_credential(
+    graph: Graph, tx: AsyncManagedTransaction, *, mediator: str, id: str, props: dict[str, Any]
+) -> Row | None:
+    rows = await graph.rows(
+        tx,
+        "MATCH (m:Mediator {id: $mediator}) CREATE (m)-[:HOLDS]->(c:Credential {id: $id}) SET c += $props,"
+        " c.verified = false, c.createdAt = datetime() RETURN c {.*} AS props",
+        mediator=mediator,
+        id=id,
+        props=props,
+    )
+    return rows[0]["props"] if rows else None
+
+
+async def credential_holder(graph: Graph, tx: AsyncManagedTransaction, *, id: str) -> Row | None:
+    """The credential's properties and its holder's id."""
+    rows = await graph.rows(
+        tx, "MATCH (m:Mediator)-[:HOLDS]->(c:Credential {id: $id}) RETURN c {.*} AS props, m.id AS mediator", id=id
+    )
+    return rows[0] if rows else None
+
+
+async def mark_verified(graph: Graph, tx: AsyncManagedTransaction, *, id: str, by: str) -> Row:
+    rows = await graph.rows(
+        tx,
+        "MATCH (c:Credential {id: $id}) SET c.verified = true, c.verifiedBy = $by, c.verifiedAt = datetime()"
+        " RETURN c {.*} AS props",
+        id=id,
+        by=by,
+    )
+    return rows[0]["props"]

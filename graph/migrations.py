@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import LiteralString
 
+from graph.audit import AUDIT_STATEMENTS
 from graph.driver import Graph
+from graph.idempotency import IDEMPOTENCY_STATEMENTS
 from graph.oauth import OAUTH_STATEMENTS
 
 
@@ -49,6 +51,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 
     Migration(3, "oauth: clients and revoked tokens", OAUTH_STATEMENTS),
+    Migration(
+        4,
+        "filing: idempotency keys and filing counters",
+        (
+            *IDEMPOTENCY_STATEMENTS,
+            "CREATE CONSTRAINT filing_counter IF NOT EXISTS FOR (n:FilingCounter) REQUIRE (n.bureau, n.year) IS NODE KEY",
+            "CREATE INDEX notice_organization IF NOT EXISTS FOR (n:Notice) ON (n.organizationId)",
+        ),
+    ),
+    Migration(5, "audit: hash-chained events", AUDIT_STATEMENTS),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from neo4j import AsyncManagedTransaction
+
 from graph.driver import Graph
 from graph.records import GraphRecord
-from graph.viewer import MEDIATOR_IN_FULL, Viewer
+from graph.viewer import IN_REACH, MEDIATOR_IN_FULL, Viewer
 from graph.vocabulary import TrainingForm
 
 
@@ -61,3 +63,35 @@ async def merge_trainings(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> in
         rows=list(rows),
     )
     return int(result[0]["merged"]) if result else 0
+
+
+async def create_training(
+    graph: Graph, tx: AsyncManagedTransaction, *, id: str, props: dict[str, Any], attendance: list[dict[str, Any]]
+) -> list[str]:
+    """A course with its attendance edges ({mediator, hours}); returns the mediators found."""
+    rows = await graph.rows(
+        tx,
+        "CREATE (t:Training {id: $id}) SET t += $props, t.createdAt = datetime()"
+        " WITH t UNWIND $attendance AS seat MATCH (m:Mediator {id: seat.mediator})"
+        " CREATE (m)-[:COMPLETED {hours: seat.hours, completedAt: t.heldOn}]->(t) RETURN m.id AS mediator",
+        id=id,
+        props=props,
+        attendance=attendance,
+    )
+    return [str(row["mediator"]) for row in rows]
+
+
+async def mediators_in_reach(
+    graph: Graph, tx: AsyncManagedTransaction, *, ids: list[str], viewer: Viewer
+) -> dict[str, bool]:
+    """For each known mediator id, whether the writer reaches one of its organizations."""
+    rows = await graph.rows(
+        tx,
+        "UNWIND $ids AS id MATCH (n:Mediator {id: id})"
+        " OPTIONAL MATCH (n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j:Jurisdiction)"
+        " WITH id, collect(" + IN_REACH + ") AS reach"
+        " RETURN id, $vNational OR any(r IN reach WHERE r) AS allowed",
+        ids=ids,
+        **viewer.params(),
+    )
+    return {str(row["id"]): bool(row["allowed"]) for row in rows}

@@ -49,3 +49,9 @@ MEDIATOR_IN_FULL: LiteralString = (
     " OR EXISTS { (n)-[:MEMBER_OF]->(:Organization)-[:AFFILIATED_WITH]->(:PartnerAgency {id: $vPartner}) }))))"
 )
 """Whether mediator `n` is seen in full; personal data additionally needs `$vPii`."""
+
+IN_REACH: LiteralString = (
+    "($vNational OR ($vJurisdiction IS NOT NULL AND EXISTS {"
+    " (j)-[:PART_OF*0..]->(:Jurisdiction {code: $vJurisdiction}) }))"
+)
+"""Whether division `j` is inside the writer's jurisdiction subtree (or the writer is national)."""

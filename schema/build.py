@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from schema.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.errors import ClientErrors
 from schema.limits import CostLimit, NoFederationIntrospection, OverloadingRule
+from schema.filing import FilingMutation
 from schema.query import Query
 
 MAX_DEPTH = 10
@@ -45,6 +46,7 @@ def build_schema(*, introspection: bool = True) -> RegistrySchema:
         guards += [DisableIntrospection, lambda: AddValidationRules([NoFederationIntrospection])]
     return RegistrySchema(
         query=Query,
+        mutation=FilingMutation,
         types=[Court, JudicialBureau, PartnerAgency, PlatformAdmin],
         extensions=[*guards, ClientErrors],
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not introspection),

@@ -81,6 +81,7 @@ class Context:
     viewer: Viewer
     loaders: Loaders
     response: Any = None
+    hash_key: bytes = b""
 
     def deny(self, scope: Scope) -> None:
         """A protected field was refused: answer 401 (no token) or 403 (a missing scope), as RFC 6750 says."""

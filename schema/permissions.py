@@ -74,5 +74,11 @@ def protected(scope: Scope, description: str) -> Any:
     return strawberry.field(description=needs(scope, description), extensions=[requires(scope)])
 
 
-BEHIND_PROTECTED = frozenset({"CompletedTraining"})
+BEHIND_PROTECTED = frozenset(
+    {
+        "CompletedTraining", "AuditEvent", "OrganizationSaved", "MediatorSaved", "CredentialSaved", "TrainingRecorded",
+        "FieldProblem", "Problem", "ValidationProblem", "NotFoundProblem", "ConflictProblem", "StaleVersionProblem",
+        "ForbiddenByAgencyProblem", "IllegalTransitionProblem",
+    }
+)
 """Types reachable only through protected fields; their fields need no declaration of their own."""

@@ -15,7 +15,10 @@ from resolvers.organization import list_organizations
 from resolvers.pagination import page_request
 from resolvers.vocabulary import Direction as Dir
 from resolvers.vocabulary import Order as Ord
+from auth.scopes import Scope
 from schema.agency import Agency, Court, agency_from_record
+from schema.audit import TRAIL_DESCRIPTION
+from schema.audit import audit_trail as audit_trail_resolver
 from schema.connection import AFTER, FIRST, Connection, connection
 from schema.context import Info
 from schema.enums import AgencyKind, CourtLevel, Direction, JurisdictionLevel, Order
@@ -24,6 +27,7 @@ from schema.jurisdiction import Jurisdiction, jurisdiction_of
 from schema.mediator import Mediator
 from schema.node import Node
 from schema.organization import Organization
+from schema.permissions import protected
 
 ORDER = Annotated[Order, strawberry.argument(description="Sort by name (default) or by last update.")]
 DIRECTION = Annotated[Direction, strawberry.argument(description="Ascending (default) or descending.")]
@@ -160,6 +164,8 @@ class Query:
             page=page_request(first=first, after=after),
         )
         return connection(listing, agency_from_record, after=after)
+
+    audit_trail = protected(Scope.AUDIT_READ, TRAIL_DESCRIPTION)(audit_trail_resolver)
 
     @strawberry.field(description="Any object by its registry id.")
     async def node(self, info: Info, id: ID) -> Node | None:

@@ -43,7 +43,7 @@ async def test_demo_mode_leaves_a_graph_with_data_alone(graph: Graph, tmp_path: 
 
 async def test_graphiql_is_served_only_when_enabled(graph: Graph, tmp_path: Path) -> None:
     for enabled, status in ((False, 404), (True, 200)):
-        app = create_app(Settings(data_dir=tmp_path, graphiql=enabled), graph=graph)
+        app = create_app(Settings(data_dir=tmp_path, graphiql=enabled, identity_hash_key=HASH_KEY.decode()), graph=graph)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
             page = await http.get("/graphql", headers={"accept": "text/html"})
         assert page.status_code == status

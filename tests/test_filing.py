@@ -1,0 +1,320 @@
+"""Roster filing by judicial bureaus: lifecycle, composition, identity, concurrency, idempotency, agency reach."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from graph.driver import Graph
+from resolvers.identifiers import resident_id_check_character
+from seed.demo import demo_roster
+from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
+
+ROSTER = demo_roster(HASH_KEY)
+WUHOU, YUCHENG = "成都市武侯区司法局", "雅安市雨城区司法局"
+WRITE = "roster:write roster:read"
+TODAY = datetime.date.today()
+TERM = {"since": "2025-01-01", "until": "2027-12-31"}
+
+PROBLEM = """
+  __typename
+  ... on Problem { code field message }
+  ... on ValidationProblem { details { field message } }
+"""
+PAYLOAD = PROBLEM + "... on OrganizationSaved { warnings replayed organization { id name status version filingNo filedAt } }"
+MEDIATOR_PAYLOAD = PROBLEM + "... on MediatorSaved { replayed mediator { id name gender birthYear status version } }"
+FILE_ORG = "mutation($input: OrganizationInput!, $draft: Boolean!, $key: String) {" \
+    " fileOrganization(input: $input, draft: $draft, idempotencyKey: $key) {" + PAYLOAD + "} }"
+FILE_MEDIATOR = "mutation($input: MediatorInput!, $membership: MembershipInput!, $key: String) {" \
+    " fileMediator(input: $input, membership: $membership, idempotencyKey: $key) {" + MEDIATOR_PAYLOAD + "} }"
+COMPLETE = "mutation($id: ID!, $version: Int!) { completeFiling(id: $id, version: $version) {" + PAYLOAD + "} }"
+
+
+def identity(serial: int, *, born: str = "19800101", female: bool = False) -> str:
+    body = f"510107{born}{serial * 2 % 1000 if female else (serial * 2 + 1) % 1000:03d}"
+    return body + resident_id_check_character(body)
+
+
+def committee(name: str = "玉林北路社区第二人民调解委员会", **extra: Any) -> dict[str, Any]:
+    return {"name": name, "kind": "RESIDENTS_COMMITTEE", "jurisdiction": "510107005001", "sectors": ["FAMILY"], **extra}
+
+
+def person(serial: int, *, female: bool = False, employment: str = "FULL_TIME", **extra: Any) -> dict[str, Any]:
+    return {"name": f"测试{serial}", "identityNumber": identity(serial, female=female), "employment": employment, **extra}
+
+
+async def size(graph: Graph) -> list[dict[str, Any]]:
+    return await graph.read(
+        "MATCH (n) WHERE NOT n:OAuthClient AND NOT n:AuditEvent RETURN count(n) AS nodes, COUNT { ()-->() } AS edges"
+    )
+
+
+async def events(graph: Graph, entity: str) -> list[str]:
+    rows = await graph.read("MATCH (e:AuditEvent {entityId: $id}) RETURN e.operation AS op ORDER BY e.seq", id=entity)
+    return [row["op"] for row in rows]
+
+
+async def draft_with_members(bureau: GraphQLClient, count: int, *, women: int = 1) -> str:
+    body = await bureau(FILE_ORG, input=committee(), draft=True)
+    assert body["data"], body
+    org = body["data"]["fileOrganization"]["organization"]
+    for seat in range(count):
+        role = "CHAIR" if seat == 0 else "MEMBER"
+        filed = await bureau(
+            FILE_MEDIATOR,
+            input=person(100 + seat, female=seat < women),
+            membership={"organizationId": org["id"], "role": role, **TERM},
+        )
+        assert filed["data"]["fileMediator"]["__typename"] == "MediatorSaved", filed
+    return str(org["id"])
+
+
+async def test_a_committee_is_drafted_staffed_and_then_filed(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org_id = await draft_with_members(bureau, 3)
+
+    body = await bureau(COMPLETE, id=org_id, version=1)
+
+    saved = body["data"]["completeFiling"]
+    assert saved["__typename"] == "OrganizationSaved", saved
+    assert saved["organization"]["status"] == "FILED"
+    assert saved["organization"]["filingNo"] == f"510107-{TODAY.year}-000001"
+    assert saved["organization"]["filedAt"] == TODAY.isoformat()
+    links = await demo.read(
+        "MATCH (o:Organization {id: $id}) RETURN [(o)-[:FILED_WITH]->(b) | b.name] AS bureau,"
+        " [(o)-[:GUIDED_BY]->(c) | c.name] AS court,"
+        " [(n:Notice {organizationId: $id})-[:NOTIFIES]->(c:Court) | n.kind + '>' + c.name] AS notices",
+        id=org_id,
+    )
+    assert links[0]["bureau"] == [WUHOU]
+    assert links[0]["court"] == ["成都市武侯区人民法院"]
+    assert sorted(links[0]["notices"]) == ["FILING>成都市武侯区人民法院"]
+    assert await events(demo, org_id) == ["fileOrganization", "completeFiling"]
+
+
+@pytest.mark.parametrize(
+    ("members", "women", "message"),
+    [
+        (2, 1, "A committee has 3 to 9 members; this one has 2 (Art 8)."),
+        (3, 0, "A committee includes at least one woman (Art 8)."),
+    ],
+)
+async def test_filing_refuses_an_unlawful_committee_and_writes_nothing(
+    demo: Graph, as_agency: AsAgency, members: int, women: int, message: str
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org_id = await draft_with_members(bureau, members, women=women)
+    before = await size(demo)
+
+    body = await bureau(COMPLETE, id=org_id, version=1)
+
+    problem = body["data"]["completeFiling"]
+    assert problem["__typename"] == "ValidationProblem"
+    assert (problem["code"], problem["field"], problem["message"]) == ("VALIDATION", "members", message)
+    assert await size(demo) == before
+    assert await events(demo, org_id) == ["fileOrganization"]
+
+
+async def test_a_committee_cannot_be_filed_without_members(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    before = await size(demo)
+
+    body = await bureau(FILE_ORG, input=committee(), draft=False)
+
+    problem = body["data"]["fileOrganization"]
+    assert problem["__typename"] == "ValidationProblem"
+    assert [d["message"] for d in problem["details"]] == [
+        "A committee has 3 to 9 members; this one has 0 (Art 8).",
+        "A committee has exactly one chair; this one has 0 (Art 8).",
+        "A committee includes at least one woman (Art 8).",
+        "This kind needs at least 1 full-time mediators; it has 0.",
+    ]
+    assert await size(demo) == before
+
+
+async def test_a_lawyer_studio_is_filed_at_once_with_warnings(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+
+    body = await bureau(
+        FILE_ORG,
+        input={"name": "武侯区第二律师调解工作室", "kind": "LAWYER_STUDIO", "jurisdiction": "510107",
+               "creditCode": "91350100M0001TGQXM"},
+        draft=False,
+    )
+
+    saved = body["data"]["fileOrganization"]
+    assert saved["organization"]["status"] == "FILED"
+    assert saved["warnings"] == ["check character M does not match (expected 1); accepted as a pilot-era code"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"creditCode": "91350100M0001TGQX"}, "creditCode", "A unified social credit code must have 18 characters."),
+        ({"jurisdiction": "519999"}, "jurisdiction", "`jurisdiction`: no administrative division has the code 519999."),
+        ({"name": "x"}, "name", "String should have at least 2 characters"),
+    ],
+)
+async def test_bad_organization_input_is_a_validation_problem(
+    demo: Graph, as_agency: AsAgency, change: dict[str, Any], field: str, message: str
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    before = await size(demo)
+
+    body = await bureau(FILE_ORG, input=committee(**change), draft=True)
+
+    result = body["data"]["fileOrganization"] if body["data"] else None
+    if result is None:  # a division that does not exist is an input error of the whole field
+        assert body["errors"][0]["message"] == message
+    else:
+        assert (result["code"], result["field"], result["message"]) == ("VALIDATION", field, message)
+    assert await size(demo) == before
+
+
+async def test_a_bureau_cannot_file_outside_its_jurisdiction(demo: Graph, as_agency: AsAgency) -> None:
+    outsider = await as_agency(YUCHENG, WRITE)
+    before = await size(demo)
+
+    body = await outsider(FILE_ORG, input=committee(), draft=True)
+
+    assert body["data"]["fileOrganization"]["code"] == "FORBIDDEN_BY_AGENCY"
+    assert await size(demo) == before
+
+
+async def test_writing_needs_the_roster_write_scope(demo: Graph, as_agency: AsAgency) -> None:
+    reader = await as_agency(WUHOU, "roster:read")
+    before = await size(demo)
+
+    body = await reader(FILE_ORG, input=committee(), draft=True)
+
+    assert reader.last is not None and reader.last.status_code == 403
+    assert body["errors"][0]["extensions"] == {"code": "FORBIDDEN", "scope": "roster:write"}
+    assert await size(demo) == before
+
+
+async def test_the_lifecycle_and_its_illegal_steps(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区律师调解工作室")
+    step = "mutation($id: ID!, $v: Int!) { %s(id: $id, version: $v, reason: \"检查\") {" + PAYLOAD + "} }"
+
+    illegal = await bureau(step % "reinstateOrganization", id=org["id"], v=1)
+    suspended = await bureau(step % "suspendOrganization", id=org["id"], v=1)
+    stale = await bureau(step % "reinstateOrganization", id=org["id"], v=1)
+    reinstated = await bureau(step % "reinstateOrganization", id=org["id"], v=2)
+    deregistered = await bureau(step % "deregisterOrganization", id=org["id"], v=3)
+
+    assert illegal["data"]["reinstateOrganization"]["code"] == "ILLEGAL_TRANSITION"
+    assert suspended["data"]["suspendOrganization"]["organization"]["status"] == "SUSPENDED"
+    assert stale["data"]["reinstateOrganization"]["code"] == "STALE_VERSION"
+    assert reinstated["data"]["reinstateOrganization"]["organization"]["status"] == "FILED"
+    assert deregistered["data"]["deregisterOrganization"]["organization"] == {
+        "id": org["id"], "name": org["props"]["name"], "status": "DEREGISTERED", "version": 4,
+        "filingNo": org["props"]["filingNo"], "filedAt": org["props"]["filedAt"].isoformat(),
+    }
+    assert await events(demo, org["id"]) == ["suspendOrganization", "reinstateOrganization", "deregisterOrganization"]
+
+
+async def test_the_same_person_filed_twice_is_a_conflict(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区律师调解工作室")
+    membership = {"organizationId": org["id"], "role": "MEMBER", "since": "2025-01-01"}
+    first = await bureau(FILE_MEDIATOR, input=person(7), membership=membership)
+    before = await size(demo)
+
+    again = await bureau(FILE_MEDIATOR, input=person(7) | {"name": "别名"}, membership=membership)
+
+    assert first["data"]["fileMediator"]["mediator"]["gender"] == "MALE"
+    assert first["data"]["fileMediator"]["mediator"]["birthYear"] == 1980
+    assert again["data"]["fileMediator"]["code"] == "CONFLICT"
+    assert again["data"]["fileMediator"]["field"] == "identityNumber"
+    assert await size(demo) == before
+
+
+@pytest.mark.parametrize(
+    ("identity", "message"),
+    [
+        (identity(9, born=f"{TODAY.year - 17}0101"), "A mediator must be an adult (People's Mediation Law Art 14)."),
+        ("510107198001010000", "The check character of the resident identity number does not match."),
+    ],
+)
+async def test_a_mediator_must_be_an_adult_with_a_valid_identity(
+    demo: Graph, as_agency: AsAgency, identity: str, message: str
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区律师调解工作室")
+
+    body = await bureau(
+        FILE_MEDIATOR,
+        input=person(9) | {"identityNumber": identity},
+        membership={"organizationId": org["id"], "role": "MEMBER", "since": "2025-01-01"},
+    )
+
+    assert (body["data"]["fileMediator"]["field"], body["data"]["fileMediator"]["message"]) == ("identityNumber", message)
+
+
+async def test_idempotency_keys_return_the_first_result(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    first = await bureau(FILE_ORG, input=committee(), draft=True, key="k-1")
+    before = await size(demo)
+
+    again = await bureau(FILE_ORG, input=committee(), draft=True, key="k-1")
+    other = await bureau(FILE_ORG, input=committee(name="另一人民调解委员会"), draft=True, key="k-1")
+
+    assert again["data"]["fileOrganization"]["replayed"] is True
+    assert again["data"]["fileOrganization"]["organization"]["id"] == first["data"]["fileOrganization"]["organization"]["id"]
+    assert (other["data"]["fileOrganization"]["code"], other["data"]["fileOrganization"]["field"]) == ("CONFLICT", "idempotencyKey")
+    assert await size(demo) == before
+
+
+async def test_ending_memberships_keeps_a_filed_committee_lawful(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org = next(r for r in ROSTER.organizations if r["props"]["name"] == "洗面桥社区人民调解委员会")
+    seats = [m for m in ROSTER.memberships if m["organization"] == org["id"]]
+    plain = [m["mediator"] for m in seats if m["role"] == "MEMBER"]
+    leave = "mutation($m: ID!, $o: ID!, $until: Date!) {" \
+        " endMembership(mediatorId: $m, organizationId: $o, until: $until) {" + MEDIATOR_PAYLOAD + "} }"
+    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+
+    results = [await bureau(leave, m=mediator, o=org["id"], until=yesterday) for mediator in plain]
+
+    kinds = [result["data"]["endMembership"]["__typename"] for result in results]
+    assert kinds == ["MediatorSaved"] * (len(seats) - 3) + ["ValidationProblem"]
+    assert results[-1]["data"]["endMembership"]["message"] == "A committee has 3 to 9 members; this one has 2 (Art 8)."
+    notices = await demo.read("MATCH (n:Notice {organizationId: $id}) RETURN n.kind AS kind", id=org["id"])
+    assert [row["kind"] for row in notices] == ["MEMBER_LEFT"] * (len(seats) - 3)
+
+
+async def test_a_committee_term_lasts_at_most_three_years(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    body = await bureau(FILE_ORG, input=committee(), draft=True)
+    org_id = body["data"]["fileOrganization"]["organization"]["id"]
+
+    filed = await bureau(
+        FILE_MEDIATOR, input=person(30, female=True),
+        membership={"organizationId": org_id, "role": "CHAIR", "since": "2025-01-01", "until": "2028-01-01"},
+    )
+
+    assert (filed["data"]["fileMediator"]["field"], filed["data"]["fileMediator"]["message"]) == (
+        "membership.until", "A committee term lasts at most 3 years (People's Mediation Law Art 9).",
+    )
+
+
+async def test_training_for_many_mediators_at_once(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, "training:write roster:read")
+    wuhou = [m["mediator"] for m in ROSTER.memberships if next(
+        o for o in ROSTER.organizations if o["id"] == m["organization"])["jurisdiction"].startswith("510107")][:5]
+    elsewhere = next(m["mediator"] for m in ROSTER.memberships if next(
+        o for o in ROSTER.organizations if o["id"] == m["organization"])["jurisdiction"].startswith("511802"))
+    record = """mutation($input: TrainingInput!) { recordTraining(input: $input) {
+        __typename ... on TrainingRecorded { trainingId } ... on Problem { code field } } }"""
+    course = {"title": "调解技巧", "form": "CASE_ANALYSIS", "organizer": WUHOU, "hours": 6, "heldOn": "2026-09-01"}
+
+    done = await bureau(record, input=course | {"attendees": [{"mediatorId": m} for m in wuhou]})
+    refused = await bureau(record, input=course | {"attendees": [{"mediatorId": m} for m in [*wuhou, elsewhere]]})
+
+    training_id = done["data"]["recordTraining"]["trainingId"]
+    rows = await demo.read("MATCH (:Training {id: $id})<-[r:COMPLETED]-(m) RETURN count(m) AS n, sum(r.hours) AS h", id=training_id)
+    assert rows == [{"n": 5, "h": 30.0}]
+    assert refused["data"]["recordTraining"] == {"__typename": "ForbiddenByAgencyProblem", "code": "FORBIDDEN_BY_AGENCY", "field": "attendees"}
