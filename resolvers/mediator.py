@@ -67,7 +67,7 @@ async def list_mediators(
     *,
     jurisdiction: str | None = None,
     organization: str | None = None,
-    specialties: list[str] | None = None,
+    specialties: list[Specialty] | None = None,
     statuses: list[RecordStatus] | None = None,
     employment: Employment | None = None,
     gender: Gender | None = None,

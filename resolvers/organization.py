@@ -65,7 +65,7 @@ async def list_organizations(
     *,
     jurisdiction: str | None = None,
     kinds: list[OrganizationKind] | None = None,
-    sectors: list[str] | None = None,
+    sectors: list[Specialty] | None = None,
     statuses: list[RecordStatus] | None = None,
     name_prefix: str | None = None,
     name_contains: str | None = None,

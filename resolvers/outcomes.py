@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -28,7 +29,7 @@ class Problem(Exception):
     code: ProblemCode
     field: str | None
     message: str
-    details: tuple[FieldProblem, ...] = field(default=())
+    details: tuple[FieldProblem, ...] = dataclasses.field(default=())
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

@@ -10,9 +10,8 @@ import strawberry
 from resolvers.audit import AuditEventRecord, EntityKind, trail
 from schema.context import Info
 
-AuditedKind = strawberry.enum(
-    EntityKind, name="AuditedKind", description="The kind of registry object an audit event is about."
-)
+AuditedKind = EntityKind
+strawberry.enum(AuditedKind, name="AuditedKind", description="The kind of registry object an audit event is about.")
 
 TRAIL_DESCRIPTION = (
     "The audit trail of one registry object, oldest first (at most 1,000 events): empty when the object is"

@@ -7,10 +7,9 @@ from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
-from resolvers.pagination import MAX_PAGE, Listing, encode_cursor
+from resolvers.pagination import MAX_PAGE, Listing, R, encode_cursor
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 FIRST = Annotated[
     int | None,

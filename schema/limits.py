@@ -99,7 +99,7 @@ class Cost:
     def _size(self, node: FieldNode, definition: GraphQLField, parent: Any, is_list: bool) -> int:
         if "first" in definition.args:
             given = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
-            value = value_from_ast_untyped(given, self.variables) if given is not None else None
+            value = value_from_ast_untyped(given, dict(self.variables)) if given is not None else None
             return min(max(value, 1), MAX_PAGE) if isinstance(value, int) else DEFAULT_PAGE
         if node.name.value in ("edges", "nodes") and parent.name.endswith("Connection"):
             return 1

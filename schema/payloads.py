@@ -14,7 +14,8 @@ from schema.context import Info
 from schema.mediator import Mediator
 from schema.organization import Organization
 
-ProblemCode = strawberry.enum(Code, description="Why a write did not happen.")
+ProblemCode = Code
+strawberry.enum(ProblemCode, description="Why a write did not happen.")
 
 
 @strawberry.type(description="One field at fault and why.")
@@ -70,14 +71,24 @@ PROBLEM_TYPES: dict[Code, type[Problem]] = {
 }
 
 
-def problem(raised: ProblemRaised) -> Problem:
-    kind = PROBLEM_TYPES[raised.code]
-    if kind is ValidationProblem:
+AnyProblem = (
+    ValidationProblem
+    | NotFoundProblem
+    | ConflictProblem
+    | StaleVersionProblem
+    | ForbiddenByAgencyProblem
+    | IllegalTransitionProblem
+)
+
+
+def problem(raised: ProblemRaised) -> AnyProblem:
+    if raised.code is Code.VALIDATION:
         details = [FieldProblem(field=item.field, message=item.message) for item in raised.details] or [
             FieldProblem(field=raised.field or "input", message=raised.message)
         ]
         return ValidationProblem(code=raised.code, field=raised.field, message=raised.message, details=details)
-    return kind(code=raised.code, field=raised.field, message=raised.message)
+    kind: type[AnyProblem] = PROBLEM_TYPES[raised.code]  # type: ignore[assignment]
+    return kind(code=raised.code, field=raised.field, message=raised.message)  # type: ignore[call-arg]
 
 
 @strawberry.type(description="The organization as it is now recorded.")
@@ -105,14 +116,7 @@ class TrainingRecorded:
     replayed: bool = strawberry.field(description="True when an idempotency key returned an earlier result.")
 
 
-PROBLEMS = (
-    ValidationProblem
-    | NotFoundProblem
-    | ConflictProblem
-    | StaleVersionProblem
-    | ForbiddenByAgencyProblem
-    | IllegalTransitionProblem
-)
+PROBLEMS = AnyProblem
 OrganizationPayload = Annotated[
     OrganizationSaved | PROBLEMS, strawberry.union("OrganizationPayload", description="An organization or a problem.")
 ]
@@ -129,7 +133,7 @@ TrainingPayload = Annotated[
 P = TypeVar("P")
 
 
-async def outcome(write: Awaitable[Saved], success: Callable[[Saved], Awaitable[P]]) -> P | Problem:
+async def outcome(write: Awaitable[Saved], success: Callable[[Saved], Awaitable[P]]) -> P | AnyProblem:
     try:
         saved = await write
     except ProblemRaised as raised:

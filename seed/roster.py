@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -77,13 +78,17 @@ async def load_roster(graph: Graph, roster: Roster, *, progress: Progress | None
         # courts top-down, so each supervising court exists before the courts below it
         for level in (None, *CourtLevel):
             tier = [row for row in rows if row.get("level") == level]
-            await batches("agencies", tier, lambda chunk, k=kind: merge_agencies(graph, kind=k, rows=chunk))
+            await batches("agencies", tier, partial(merge_agencies_of, graph, kind))
     await batches("organizations", roster.organizations, lambda chunk: merge_organizations(graph, rows=chunk))
     await batches("mediators", roster.mediators, lambda chunk: merge_mediators(graph, rows=chunk))
     await batches("memberships", roster.memberships, lambda chunk: merge_memberships(graph, rows=chunk))
     await batches("credentials", roster.credentials, lambda chunk: merge_credentials(graph, rows=chunk))
     await batches("trainings", roster.trainings, lambda chunk: merge_trainings(graph, rows=chunk))
     return roster.counts()
+
+
+async def merge_agencies_of(graph: Graph, kind: AgencyKind, rows: Sequence[Row]) -> int:
+    return await merge_agencies(graph, kind=kind, rows=rows)
 
 
 def timed() -> Callable[[], float]:

@@ -290,14 +290,15 @@ async def test_an_external_issuer_is_not_trusted_unless_configured(registry: Reg
 
 
 async def test_the_rate_limiter_answers_429_with_retry_after(oauth_graph: Graph, tmp_path: Path) -> None:
-    config = AuthConfig(ISSUER, AUDIENCE, tmp_path / "keys", rate_per_second=0.5, burst=1)
+    config = AuthConfig(ISSUER, AUDIENCE, tmp_path / "keys", rate_per_second=0.01, burst=1)
     async for registry in open_registry(oauth_graph, config):
         token = await registry.token()
 
         first = await registry.http.get("/roster", headers=bearer(token))
         second = await registry.http.get("/roster", headers=bearer(token))
 
-        assert (first.status_code, second.status_code, second.headers["retry-after"]) == (200, 429, "2")
+        assert (first.status_code, second.status_code) == (200, 429)
+        assert 90 <= int(second.headers["retry-after"]) <= 100  # a slow machine may take seconds in between
 
 
 def test_a_token_bucket_refills_at_its_rate() -> None:

@@ -1,0 +1,443 @@
+"""Specially invited lists (SPC Fa Shi [2016] No. 14): a court invites, renews, sanctions, adopts and publishes.
+
+Every write is by the calling court on its own list, in one transaction with its audit events.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import datetime
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from graph import invitation as store
+from graph.audit import Change, canonical
+from graph.driver import Graph
+from graph.filing import Tx
+from graph.invitation import InvitedEntry, ListFilter
+from graph.records import native
+from graph.vocabulary import AgencyKind, RecordStatus, Specialty
+from resolvers.errors import InputError
+from resolvers.filing import Writer, unit_of_work, validated
+from resolvers.jurisdiction import known_code
+from resolvers.outcomes import FieldProblem, conflict, forbidden, invalid, not_found
+from resolvers.pagination import DEFAULT_PAGE, MAX_PAGE
+
+PANELS: tuple[Specialty, ...] = (
+    Specialty.FAMILY, Specialty.LABOUR, Specialty.ROAD_TRAFFIC, Specialty.FINANCIAL_CONSUMER,
+    Specialty.SECURITIES_AND_FUTURES, Specialty.INTELLECTUAL_PROPERTY, Specialty.MARITIME,
+    Specialty.INTERNATIONAL_COMMERCIAL, Specialty.HK_MACAO_TAIWAN_OVERSEAS,
+)
+"""The specialized panels of the Online Mediation Rules (Art 28)."""
+
+MIN_QUALIFIED_MEMBERS = 3
+SANCTION_YEARS = 3
+PUBLISH_LIMIT = 10_000
+
+
+class InvitedHow(StrEnum):
+    DIRECT = "DIRECT"
+    THROUGH_ORGANIZATION = "THROUGH_ORGANIZATION"
+    ADOPTED = "ADOPTED"
+
+
+class SanctionKind(StrEnum):
+    WARNING = "WARNING"
+    CIRCULATED_NOTICE = "CIRCULATED_NOTICE"
+    REMOVAL = "REMOVAL"
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The day before the same date `years` later: a term of whole years (29 Feb ends on 28 Feb)."""
+    try:
+        return day.replace(year=day.year + years) - datetime.timedelta(days=1)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class InvitationInput(Strict):
+    """What the court records when it invites: panels, term and certificate."""
+
+    panels: list[Specialty] = Field(min_length=1, max_length=len(PANELS))
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+    certificate_no: str = Field(min_length=1, max_length=50)
+
+    @field_validator("panels")
+    @classmethod
+    def _panels(cls, panels: list[Specialty]) -> list[Specialty]:
+        wrong = [panel.value for panel in panels if panel not in PANELS]
+        if wrong:
+            raise ValueError(f"not a court panel: {', '.join(wrong)}")
+        return panels
+
+    @property
+    def start(self) -> datetime.date:
+        return self.since or datetime.date.today()
+
+    @property
+    def end(self) -> datetime.date:
+        return self.until or years_after(self.start, 2)
+
+
+class OrganizationInvitation(InvitationInput):
+    organization_id: str = Field(min_length=1, max_length=64)
+
+
+class ExclusionCheck(Strict):
+    """The court's exclusion check (a criminal record, a serious administrative penalty within 3 years, a
+    dishonest judgment debtor); each answer must be False to invite."""
+
+    criminal_record: bool
+    serious_administrative_penalty: bool
+    dishonest_judgment_debtor: bool
+
+
+class MediatorInvitation(InvitationInput):
+    mediator_id: str = Field(min_length=1, max_length=64)
+    exclusion_check: ExclusionCheck
+
+
+class Sanction(Strict):
+    target_id: str = Field(min_length=1, max_length=64)
+    kind: SanctionKind
+    reason: str = Field(min_length=2, max_length=500)
+    on: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationSaved:
+    id: str
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    id: str
+    version: int
+    digest: str
+    replayed: bool = False
+
+
+def require_court(writer: Writer) -> None:
+    writer.require(AgencyKind.COURT)
+
+
+def checked_term(data: InvitationInput) -> None:
+    if data.end < data.start:
+        raise invalid([FieldProblem("until", "The term ends before it starts.")])
+
+
+def term_props(data: InvitationInput) -> dict[str, Any]:
+    return {
+        "since": data.start,
+        "until": data.end,
+        "panels": [panel.value for panel in data.panels],
+        "certificateNo": data.certificate_no,
+    }
+
+
+async def refuse_duplicate(writer: Writer, tx: Tx, target: str, field: str) -> None:
+    if await store.invitation_of(writer.graph, tx, court=writer.agency_id, target=target) is not None:
+        raise conflict("The court already invites this entry; renew the invitation instead.", field)
+
+
+async def invite_organization(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
+    """Invite a FILED organization with at least 3 FILED mediators as current members."""
+    require_court(writer)
+    data: OrganizationInvitation = validated(OrganizationInvitation, raw)
+    checked_term(data)
+    target = data.organization_id
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        found = await store.organization_eligibility(writer.graph, tx, id=target, on=data.start)
+        if found is None:
+            raise not_found("organization", "organizationId")
+        if found["status"] != RecordStatus.FILED.value:
+            raise invalid([FieldProblem("organizationId", "Only a FILED organization may be invited.")])
+        if int(found["qualified"]) < MIN_QUALIFIED_MEMBERS:
+            message = f"An invited organization needs at least {MIN_QUALIFIED_MEMBERS} FILED mediators as members."
+            raise invalid([FieldProblem("organizationId", message)])
+        await refuse_duplicate(writer, tx, target, "organizationId")
+        after = await store.create_invitation(writer.graph, tx, court=writer.agency_id, target=target, props=term_props(data))
+        return target, [Change(target, "Organization", "inviteOrganization", None, after | {"court": writer.agency_id})]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="inviteOrganization", payload=raw, idempotency_key=idempotency_key, work=work
+    )
+    return InvitationSaved(entity, replayed)
+
+
+def exclusion_problems(check: ExclusionCheck) -> list[FieldProblem]:
+    reasons = {
+        "criminalRecord": (check.criminal_record, "A mediator with a criminal record may not be invited."),
+        "seriousAdministrativePenalty": (
+            check.serious_administrative_penalty,
+            "A serious administrative penalty or industry sanction within 3 years excludes the mediator.",
+        ),
+        "dishonestJudgmentDebtor": (check.dishonest_judgment_debtor, "A dishonest judgment debtor may not be invited."),
+    }
+    return [FieldProblem(f"exclusionCheck.{name}", message) for name, (hit, message) in reasons.items() if hit]
+
+
+async def invite_mediator(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
+    """Invite a FILED mediator not under sanction who passed the exclusion check, which is recorded."""
+    require_court(writer)
+    data: MediatorInvitation = validated(MediatorInvitation, raw)
+    checked_term(data)
+    problems = exclusion_problems(data.exclusion_check)
+    if problems:
+        raise invalid(problems)
+    target = data.mediator_id
+    today = datetime.date.today()
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        window = years_after(today, -SANCTION_YEARS)
+        found = await store.mediator_eligibility(writer.graph, tx, id=target, on=today, window_start=window)
+        if found is None:
+            raise not_found("mediator", "mediatorId")
+        if found["status"] != RecordStatus.FILED.value:
+            raise invalid([FieldProblem("mediatorId", "Only a FILED mediator may be invited.")])
+        if found["sanctioned"]:
+            message = f"A court removed or circulated a notice on this mediator within {SANCTION_YEARS} years."
+            raise invalid([FieldProblem("mediatorId", message)])
+        await refuse_duplicate(writer, tx, target, "mediatorId")
+        props = term_props(data) | {
+            "exclusionCriminalRecord": False,
+            "exclusionSeriousPenalty": False,
+            "exclusionDishonestDebtor": False,
+            "exclusionCheckedBy": writer.agency_id,
+            "exclusionCheckedAt": datetime.datetime.now(datetime.UTC),
+        }
+        after = await store.create_invitation(writer.graph, tx, court=writer.agency_id, target=target, props=props)
+        return target, [Change(target, "Mediator", "inviteMediator", None, after | {"court": writer.agency_id})]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="inviteMediator", payload=raw, idempotency_key=idempotency_key, work=work
+    )
+    return InvitationSaved(entity, replayed)
+
+
+async def own_invitation(writer: Writer, tx: Tx, target: str) -> tuple[str, dict[str, Any]]:
+    """The caller court's active invitation of `target` (its kind and properties); another court's is forbidden."""
+    found = await store.invitation_of(writer.graph, tx, court=writer.agency_id, target=target)
+    if found is not None:
+        return str(found["kind"]), native(found["props"])
+    if await store.invited_elsewhere(writer.graph, tx, court=writer.agency_id, target=target):
+        raise forbidden("Another court invited this entry; a court manages only its own list.", "targetId")
+    raise not_found("active invitation of this court", "targetId")
+
+
+async def renew_invitation(
+    writer: Writer, target: str, until: datetime.date | None, *, idempotency_key: str | None
+) -> InvitationSaved:
+    """Extend the court's active invitation: by default for another 2 years after its current end."""
+    require_court(writer)
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        kind, before = await own_invitation(writer, tx, target)
+        new_until = until or years_after(before["until"] + datetime.timedelta(days=1), 2)
+        if new_until <= before["until"]:
+            raise invalid([FieldProblem("until", "A renewal must end after the current term.")])
+        after = await store.update_invitation(
+            writer.graph, tx, court=writer.agency_id, target=target, props={"until": new_until}
+        )
+        assert after is not None
+        return target, [Change(target, kind, "renewInvitation", before, after | {"court": writer.agency_id})]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="renewInvitation", payload={"targetId": target, "until": until},
+        idempotency_key=idempotency_key, work=work,
+    )
+    return InvitationSaved(entity, replayed)
+
+
+async def sanction_invitation(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
+    """Art 28: a warning, a circulated notice or removal, with reason and date; removal ends the invitation."""
+    require_court(writer)
+    data: Sanction = validated(Sanction, raw)
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        kind, before = await own_invitation(writer, tx, data.target_id)
+        sanction = {"kind": data.kind.value, "reason": data.reason, "on": data.on}
+        await store.record_sanction(writer.graph, tx, court=writer.agency_id, target=data.target_id, props=sanction)
+        after = before | {"sanction": sanction}
+        if data.kind is SanctionKind.REMOVAL:
+            removed = await store.update_invitation(
+                writer.graph, tx, court=writer.agency_id, target=data.target_id,
+                props={"status": "REMOVED", "removedOn": data.on, "removalReason": data.reason},
+            )
+            assert removed is not None
+            after = removed | {"sanction": sanction}
+        change = Change(data.target_id, kind, "sanctionInvitation", before, after | {"court": writer.agency_id})
+        return data.target_id, [change]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="sanctionInvitation", payload=raw, idempotency_key=idempotency_key, work=work
+    )
+    return InvitationSaved(entity, replayed)
+
+
+async def adopt_invited_list(
+    writer: Writer, higher: str, consent_at: datetime.date, *, idempotency_key: str | None
+) -> InvitationSaved:
+    """Art 5: a court supervised (directly or not) by `higher` uses its list, with recorded consent."""
+    require_court(writer)
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        supervised = await store.supervises(writer.graph, tx, higher=higher, lower=writer.agency_id)
+        if supervised is None:
+            raise not_found("court", "higherCourtId")
+        if not supervised:
+            raise forbidden("Only a court supervised by the higher court may adopt its list.", "higherCourtId")
+        after = await store.adopt(writer.graph, tx, lower=writer.agency_id, higher=higher, consent_at=consent_at)
+        return writer.agency_id, [Change(writer.agency_id, "Agency", "adoptInvitedList", None, after)]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="adoptInvitedList", payload={"higherCourtId": higher, "consentAt": consent_at},
+        idempotency_key=idempotency_key, work=work,
+    )
+    return InvitationSaved(entity, replayed)
+
+
+PUBLIC_KEYS = ("kind", "id", "name", "panels", "since", "until", "how", "through_id", "through_name",
+               "adopted_from_id", "adopted_from_name")
+
+
+def frozen_entries(entries: list[InvitedEntry]) -> list[dict[str, Any]]:
+    """The published form: public fields only, in list order, dates as ISO strings."""
+    return [json.loads(canonical(entry.model_dump(include=set(PUBLIC_KEYS), by_alias=True))) for entry in entries]
+
+
+def digest_of(entries: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(canonical(entries).encode("utf-8")).hexdigest()
+
+
+async def publish_invited_list(writer: Writer, *, idempotency_key: str | None) -> Published:
+    """Freeze today's list as the court's next numbered version with the SHA-256 of its canonical form."""
+    require_court(writer)
+    made: dict[str, Any] = {}
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        entries = frozen_entries(
+            await store.invited_entries_in(writer.graph, tx, court=writer.agency_id, on=datetime.date.today(), limit=PUBLISH_LIMIT)
+        )
+        digest = digest_of(entries)
+        made.update(await store.publish_version(writer.graph, tx, court=writer.agency_id, digest=digest, entries=canonical(entries)))
+        after = {"publishedVersion": made["version"], "digest": digest}
+        return str(made["id"]), [Change(writer.agency_id, "Agency", "publishInvitedList", None, after)]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="publishInvitedList", payload={}, idempotency_key=idempotency_key, work=work
+    )
+    if replayed:
+        return Published(entity, 0, "", True)
+    return Published(entity, int(made["version"]), str(made["digest"]))
+
+
+@dataclass(frozen=True, slots=True)
+class InvitedPage:
+    entries: list[InvitedEntry]
+    has_next: bool
+    end_cursor: str | None
+    start: int
+
+
+def encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"invited:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_offset(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, number = text.partition(":")
+        if prefix != "invited":
+            raise ValueError(prefix)
+        return int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise InputError("The cursor is not one this API issued.", field="after") from error
+
+
+async def specially_invited_list(
+    graph: Graph, *, court: str, panel: Specialty | None = None, jurisdiction: str | None = None,
+    specialty: Specialty | None = None, language: str | None = None, first: int | None = None, after: str | None = None,
+) -> InvitedPage:
+    """A court's list today in one statement: its own entries, members through organizations, adopted ones."""
+    size = DEFAULT_PAGE if first is None else first
+    if not 0 <= size <= MAX_PAGE:
+        raise InputError(f"`first` must be between 0 and {MAX_PAGE}.", field="first")
+    if panel is not None and panel not in PANELS:
+        raise InputError(f"`panel`: {panel.value} is not a court panel.", field="panel")
+    start = decode_offset(after) if after else 0
+    where = ListFilter(
+        panel=panel.value if panel else None,
+        jurisdiction=await known_code(graph, jurisdiction, field="jurisdiction"),
+        specialty=specialty.value if specialty else None,
+        language=language,
+    )
+    rows = await store.invited_entries(
+        graph, court=court, on=datetime.date.today(), where=where, skip=start, limit=size + 1
+    )
+    entries = rows[:size]
+    end = encode_offset(start + len(entries)) if entries else None
+    return InvitedPage(entries, len(rows) > size, end, start)
+
+
+@dataclass(frozen=True, slots=True)
+class ListVersion:
+    court_id: str
+    version: int
+    published_at: datetime.datetime
+    digest: str
+    entries: list[dict[str, Any]]
+
+
+async def invited_list_version(graph: Graph, *, court: str, version: int) -> ListVersion | None:
+    found = await store.list_version(graph, court=court, version=version)
+    if found is None:
+        return None
+    props = native(found)
+    return ListVersion(props["courtId"], int(props["version"]), props["publishedAt"], props["digest"], json.loads(props["entries"]))
+
+
+CSV_COLUMNS = ("kind", "id", "name", "panels", "since", "until", "how", "throughId", "throughName",
+               "adoptedFromId", "adoptedFromName")
+
+
+async def published_csv(graph: Graph, *, court: str, version: int) -> str | None:
+    """A published version as CSV (panels joined with `;`), for a plain HTTP route; None when unknown."""
+    found = await invited_list_version(graph, court=court, version=version)
+    if found is None:
+        return None
+    out = io.StringIO()
+    table = csv.writer(out, lineterminator="\n")
+    table.writerow(CSV_COLUMNS)
+    for entry in found.entries:
+        table.writerow([";".join(entry[c]) if c == "panels" else entry.get(c) or "" for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+async def published_json(graph: Graph, *, court: str, version: int) -> dict[str, Any] | None:
+    """A published version as a JSON-ready payload with its digest; None when unknown."""
+    found = await invited_list_version(graph, court=court, version=version)
+    if found is None:
+        return None
+    return {
+        "courtId": found.court_id,
+        "version": found.version,
+        "publishedAt": canonical(found.published_at).strip('"'),
+        "digest": found.digest,
+        "entries": found.entries,
+    }
