@@ -33,6 +33,7 @@ from graph.driver import Graph, GraphError, open_graph
 from graph.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_server
 from graph.migrations import apply_migrations, is_migrated
 from resolvers.audit import describe, verify_audit
+from resolvers.invitation import published_csv, published_json
 from schema.build import build_schema
 from schema.context import Context, Loaders
 from seed.demo import demo_clients, graph_is_empty, load_demo
@@ -207,6 +208,19 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
             return JSONResponse({"status": "migrations pending"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    async def published_list(request: Request) -> Response:
+        """A court's published invited list for notice boards and websites, as CSV or JSON."""
+        court, version, form = request.path_params["court"], request.path_params["version"], request.path_params["format"]
+        if form == "csv":
+            text = await published_csv(graph, court=court, version=version)
+            if text is not None:
+                return Response(text, media_type="text/csv; charset=utf-8")
+        elif form == "json":
+            payload = await published_json(graph, court=court, version=version)
+            if payload is not None:
+                return JSONResponse(payload)
+        return JSONResponse({"error": "no such published list"}, status_code=404)
+
     config = settings.auth()
     graphql = BearerAuthentication(
         RegistryGraphQL(graph, settings),
@@ -217,6 +231,7 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *oauth_routes(config, graph),
+            Route("/courts/{court}/invited-list/{version:int}.{format}", published_list),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

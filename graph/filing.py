@@ -94,8 +94,8 @@ async def record_filing(graph: Graph, tx: Tx, *, organization: str, bureau: str,
     rows = await graph.rows(
         tx,
         "MATCH (n:Organization {id: $organization}), (b:Agency {id: $bureau})"
-        " MERGE (c:FilingCounter {bureau: $bureau, year: $year})"
-        " ON CREATE SET c.value = 0 SET c.value = c.value + 1"
+        " MERGE (c:FilingCounter {key: $bureau + ':' + toString($year)})"
+        " ON CREATE SET c.bureau = $bureau, c.year = $year, c.value = 0 SET c.value = c.value + 1"
         " WITH n, b, c.value AS serial"
         " WITH n, b, [(b)-[:GOVERNS]->(g:Jurisdiction) | g.code][0] + '-' + toString($year) + '-'"
         " + right('00000' + toString(serial), 6) AS filingNo"

@@ -12,16 +12,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, LiteralString
 
+from pydantic import Field
+
 from graph.driver import Graph, Row
 from graph.filing import Tx
 from graph.records import GraphRecord
 
 INVITATION_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT invited_list_version IF NOT EXISTS FOR (n:InvitedListVersion)"
-    " REQUIRE (n.courtId, n.version) IS NODE KEY",
+    "CREATE CONSTRAINT invited_list_version IF NOT EXISTS FOR (n:InvitedListVersion) REQUIRE n.key IS UNIQUE",
 )
-"""Schema for this module; idempotent, to be added to the migrations (two racing publications of the same
-version number: one fails and is retried)."""
+"""`key` is `<courtId>:<version>`: two racing publications of the same number cannot both commit. (A NODE KEY
+over (courtId, version) would do on Neo4j, but ArcadeDB then types both properties as strings.)"""
 
 
 class InvitedEntry(GraphRecord):
@@ -30,7 +31,7 @@ class InvitedEntry(GraphRecord):
     kind: str
     id: str
     name: str
-    panels: list[str] = []
+    panels: list[str] = Field(default_factory=list)
     since: date
     until: date
     certificate_no: str | None = None
@@ -225,9 +226,10 @@ async def publish_version(graph: Graph, tx: Tx, *, court: str, digest: str, entr
     rows = await graph.rows(
         tx,
         "MATCH (c:Court {id: $court})"
-        " WITH c, reduce(top = 0, v IN [(c)-[:PUBLISHED]->(v:InvitedListVersion) | v.version] |"
-        " CASE WHEN v > top THEN v ELSE top END) AS latest"
-        " CREATE (c)-[:PUBLISHED]->(n:InvitedListVersion {courtId: $court, version: latest + 1})"
+        " OPTIONAL MATCH (c)-[:PUBLISHED]->(old:InvitedListVersion)"
+        " WITH c, coalesce(max(old.version), 0) AS latest"
+        " CREATE (c)-[:PUBLISHED]->(n:InvitedListVersion {courtId: $court, version: latest + 1,"
+        " key: $court + ':' + toString(latest + 1)})"
         " SET n.id = randomUUID(), n.publishedAt = datetime(), n.digest = $digest, n.entries = $entries"
         " RETURN n {.id, .courtId, .version, .publishedAt, .digest} AS props",
         court=court,

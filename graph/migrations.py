@@ -8,6 +8,7 @@ from typing import LiteralString
 from graph.audit import AUDIT_STATEMENTS
 from graph.driver import Graph
 from graph.idempotency import IDEMPOTENCY_STATEMENTS
+from graph.invitation import INVITATION_STATEMENTS
 from graph.oauth import OAUTH_STATEMENTS
 
 
@@ -56,11 +57,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "filing: idempotency keys and filing counters",
         (
             *IDEMPOTENCY_STATEMENTS,
-            "CREATE CONSTRAINT filing_counter IF NOT EXISTS FOR (n:FilingCounter) REQUIRE (n.bureau, n.year) IS NODE KEY",
+            "CREATE CONSTRAINT filing_counter IF NOT EXISTS FOR (n:FilingCounter) REQUIRE n.key IS UNIQUE",
             "CREATE INDEX notice_organization IF NOT EXISTS FOR (n:Notice) ON (n.organizationId)",
         ),
     ),
     Migration(5, "audit: hash-chained events", AUDIT_STATEMENTS),
+    Migration(6, "invitations: published list versions", INVITATION_STATEMENTS),
 )
 
 LATEST = MIGRATIONS[-1].version

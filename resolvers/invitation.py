@@ -117,6 +117,12 @@ class Sanction(Strict):
     on: datetime.date
 
 
+async def invitation_state(graph: Graph, *, court: str, target: str) -> dict[str, Any]:
+    """The court's latest invitation of the target (status, term, panels); empty when there is none."""
+    found = await store.latest_invitation(graph, court=court, target=target)
+    return native(found) if found else {}
+
+
 @dataclass(frozen=True, slots=True)
 class InvitationSaved:
     id: str
@@ -129,10 +135,6 @@ class Published:
     version: int
     digest: str
     replayed: bool = False
-
-
-def require_court(writer: Writer) -> None:
-    writer.require(AgencyKind.COURT)
 
 
 def checked_term(data: InvitationInput) -> None:
@@ -156,7 +158,7 @@ async def refuse_duplicate(writer: Writer, tx: Tx, target: str, field: str) -> N
 
 async def invite_organization(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
     """Invite a FILED organization with at least 3 FILED mediators as current members."""
-    require_court(writer)
+    writer.require(AgencyKind.COURT)
     data: OrganizationInvitation = validated(OrganizationInvitation, raw)
     checked_term(data)
     target = data.organization_id
@@ -194,7 +196,7 @@ def exclusion_problems(check: ExclusionCheck) -> list[FieldProblem]:
 
 async def invite_mediator(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
     """Invite a FILED mediator not under sanction who passed the exclusion check, which is recorded."""
-    require_court(writer)
+    writer.require(AgencyKind.COURT)
     data: MediatorInvitation = validated(MediatorInvitation, raw)
     checked_term(data)
     problems = exclusion_problems(data.exclusion_check)
@@ -244,7 +246,7 @@ async def renew_invitation(
     writer: Writer, target: str, until: datetime.date | None, *, idempotency_key: str | None
 ) -> InvitationSaved:
     """Extend the court's active invitation: by default for another 2 years after its current end."""
-    require_court(writer)
+    writer.require(AgencyKind.COURT)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         kind, before = await own_invitation(writer, tx, target)
@@ -266,7 +268,7 @@ async def renew_invitation(
 
 async def sanction_invitation(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
     """Art 28: a warning, a circulated notice or removal, with reason and date; removal ends the invitation."""
-    require_court(writer)
+    writer.require(AgencyKind.COURT)
     data: Sanction = validated(Sanction, raw)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
@@ -294,7 +296,7 @@ async def adopt_invited_list(
     writer: Writer, higher: str, consent_at: datetime.date, *, idempotency_key: str | None
 ) -> InvitationSaved:
     """Art 5: a court supervised (directly or not) by `higher` uses its list, with recorded consent."""
-    require_court(writer)
+    writer.require(AgencyKind.COURT)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         supervised = await store.supervises(writer.graph, tx, higher=higher, lower=writer.agency_id)
@@ -327,7 +329,7 @@ def digest_of(entries: list[dict[str, Any]]) -> str:
 
 async def publish_invited_list(writer: Writer, *, idempotency_key: str | None) -> Published:
     """Freeze today's list as the court's next numbered version with the SHA-256 of its canonical form."""
-    require_court(writer)
+    writer.require(AgencyKind.COURT)
     made: dict[str, Any] = {}
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
@@ -352,7 +354,6 @@ class InvitedPage:
     entries: list[InvitedEntry]
     has_next: bool
     end_cursor: str | None
-    start: int
 
 
 def encode_offset(offset: int) -> str:
@@ -392,7 +393,7 @@ async def specially_invited_list(
     )
     entries = rows[:size]
     end = encode_offset(start + len(entries)) if entries else None
-    return InvitedPage(entries, len(rows) > size, end, start)
+    return InvitedPage(entries, len(rows) > size, end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,11 +21,17 @@ from schema.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.errors import ClientErrors
 from schema.limits import CostLimit, NoFederationIntrospection, OverloadingRule
 from schema.filing import FilingMutation
+from schema.invitation import InvitationMutation
 from schema.query import Query
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2_000
+
+
+@strawberry.type(description="Changes to the roster and to courts' invited lists; each is one transaction with its audit events.")
+class Mutation(InvitationMutation, FilingMutation):
+    pass
 
 
 class RegistrySchema(strawberry.federation.Schema):
@@ -46,7 +52,7 @@ def build_schema(*, introspection: bool = True) -> RegistrySchema:
         guards += [DisableIntrospection, lambda: AddValidationRules([NoFederationIntrospection])]
     return RegistrySchema(
         query=Query,
-        mutation=FilingMutation,
+        mutation=Mutation,
         types=[Court, JudicialBureau, PartnerAgency, PlatformAdmin],
         extensions=[*guards, ClientErrors],
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not introspection),

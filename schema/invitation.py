@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
-from graph.invitation import InvitedEntry as EntryRecord
-from graph.invitation import latest_invitation
 from resolvers import invitation
+from resolvers.invitation import InvitedEntry as EntryRecord
 from resolvers.outcomes import Problem as ProblemRaised
 from schema.agency import Agency, agency_of
 from schema.context import Info
@@ -23,14 +22,14 @@ from schema.organization import Organization
 from schema.payloads import PROBLEMS, AnyProblem, problem
 from schema.permissions import protected
 
-InvitedHow = strawberry.enum(
-    invitation.InvitedHow,
+InvitedHow = invitation.InvitedHow
+strawberry.enum(
+    InvitedHow,
     description="How an entry is on a court's list: invited by the court, a member of an invited organization,"
     " or adopted from a higher court's list.",
 )
-SanctionKind = strawberry.enum(
-    invitation.SanctionKind, description="Sanctions of SPC Fa Shi [2016] No. 14 Art 28; REMOVAL ends the invitation."
-)
+SanctionKind = invitation.SanctionKind
+strawberry.enum(SanctionKind, description="Sanctions of SPC Fa Shi [2016] No. 14 Art 28; REMOVAL ends the invitation.")
 
 COURT_ID = Annotated[strawberry.ID, strawberry.argument(description="The court's registry id.")]
 TARGET_ID = Annotated[strawberry.ID, strawberry.argument(description="The invited mediator or organization.")]
@@ -129,7 +128,7 @@ class InvitationQuery:
             return None
         return InvitedListVersion(
             court_id=strawberry.ID(found.court_id), version=found.version, published_at=found.published_at,
-            digest=found.digest, entries=found.entries,
+            digest=found.digest, entries=cast(JSON, found.entries),
         )
 
 
@@ -216,11 +215,9 @@ def invitation_saved(info: Info) -> Callable[[invitation.InvitationSaved], Await
     async def read(saved: invitation.InvitationSaved) -> InvitationSaved:
         assert info.context.principal is not None
         court = info.context.principal.agency_id
-        state: dict[str, Any] = await latest_invitation(info.context.graph, court=court, target=saved.id) or {}
-        until = state.get("until")
+        state = await invitation.invitation_state(info.context.graph, court=court, target=saved.id)
         return InvitationSaved(
-            target_id=strawberry.ID(saved.id), status=state.get("status"),
-            until=until.to_native() if until is not None else None, replayed=saved.replayed,
+            target_id=strawberry.ID(saved.id), status=state.get("status"), until=state.get("until"), replayed=saved.replayed
         )
 
     return read

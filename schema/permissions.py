@@ -61,6 +61,11 @@ PUBLIC: frozenset[str] = frozenset(
         "Mediator.memberships", "Mediator.credentials",
         "Membership.role", "Membership.organization",
         "Credential.id", "Credential.scheme", "Credential.level",
+        "Query.speciallyInvitedList", "Query.invitedListVersion",
+        "InvitedEntry.panels", "InvitedEntry.since", "InvitedEntry.until", "InvitedEntry.how", "InvitedEntry.mediator",
+        "InvitedEntry.organization", "InvitedEntry.through", "InvitedEntry.adoptedFrom",
+        "InvitedListVersion.courtId", "InvitedListVersion.version", "InvitedListVersion.publishedAt",
+        "InvitedListVersion.digest", "InvitedListVersion.entries",
     }
 )
 """The public directory (issue #3): every other field of the API declares the scope it needs."""
@@ -78,7 +83,7 @@ BEHIND_PROTECTED = frozenset(
     {
         "CompletedTraining", "AuditEvent", "OrganizationSaved", "MediatorSaved", "CredentialSaved", "TrainingRecorded",
         "FieldProblem", "Problem", "ValidationProblem", "NotFoundProblem", "ConflictProblem", "StaleVersionProblem",
-        "ForbiddenByAgencyProblem", "IllegalTransitionProblem",
+        "ForbiddenByAgencyProblem", "IllegalTransitionProblem", "InvitationSaved", "ListAdopted", "ListPublished",
     }
 )
 """Types reachable only through protected fields; their fields need no declaration of their own."""

@@ -23,6 +23,7 @@ from schema.connection import AFTER, FIRST, Connection, connection
 from schema.context import Info
 from schema.enums import AgencyKind, CourtLevel, Direction, JurisdictionLevel, Order
 from schema.inputs import MediatorFilter, OrganizationFilter
+from schema.invitation import InvitationQuery
 from schema.jurisdiction import Jurisdiction, jurisdiction_of
 from schema.mediator import Mediator
 from schema.node import Node
@@ -39,7 +40,7 @@ NAME_PREFIX = Annotated[str | None, strawberry.argument(description="Names start
 
 
 @strawberry.type(description="The public directory of mediation organizations, mediators and the agencies around them.")
-class Query:
+class Query(InvitationQuery):
     @strawberry.field(description="Mediation organizations, filtered and sorted, one page at a time.")
     async def organizations(
         self,

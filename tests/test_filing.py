@@ -318,3 +318,14 @@ async def test_training_for_many_mediators_at_once(demo: Graph, as_agency: AsAge
     rows = await demo.read("MATCH (:Training {id: $id})<-[r:COMPLETED]-(m) RETURN count(m) AS n, sum(r.hours) AS h", id=training_id)
     assert rows == [{"n": 5, "h": 30.0}]
     assert refused["data"]["recordTraining"] == {"__typename": "ForbiddenByAgencyProblem", "code": "FORBIDDEN_BY_AGENCY", "field": "attendees"}
+
+
+async def test_filing_numbers_run_on_per_bureau_and_year(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    studio = {"kind": "LAWYER_STUDIO", "jurisdiction": "510107"}
+
+    first = await bureau(FILE_ORG, input=studio | {"name": "第一律师调解工作室"}, draft=False)
+    second = await bureau(FILE_ORG, input=studio | {"name": "第二律师调解工作室"}, draft=False)
+
+    numbers = [body["data"]["fileOrganization"]["organization"]["filingNo"] for body in (first, second)]
+    assert numbers == [f"510107-{TODAY.year}-000001", f"510107-{TODAY.year}-000002"]

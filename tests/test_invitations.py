@@ -7,15 +7,10 @@ import hashlib
 from typing import Any
 
 import pytest
-import strawberry
 
-import schema.build
 from graph.audit import canonical
 from graph.driver import Graph
 from resolvers.invitation import published_csv, published_json
-from schema.filing import FilingMutation
-from schema.invitation import InvitationMutation, InvitationQuery
-from schema.query import Query
 from seed.demo import demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
@@ -24,23 +19,6 @@ ROSTER = demo_roster(HASH_KEY)
 WUHOU, CHENGDU, HIGH, YUCHENG = "成都市武侯区人民法院", "成都市中级人民法院", "四川省高级人民法院", "雅安市雨城区人民法院"
 WRITE = "invitations:write"
 TODAY = datetime.date.today()
-
-
-@strawberry.type(description="The directory with the invited lists.")
-class WiredQuery(InvitationQuery, Query):
-    pass
-
-
-@strawberry.type(description="Filing and invited lists.")
-class WiredMutation(InvitationMutation, FilingMutation):
-    pass
-
-
-@pytest.fixture(autouse=True)
-def wired(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until schema/build.py combines them, the app is built with the invitation fields added."""
-    monkeypatch.setattr(schema.build, "Query", WiredQuery)
-    monkeypatch.setattr(schema.build, "FilingMutation", WiredMutation)
 
 
 def court(name: str) -> str:
@@ -318,3 +296,14 @@ async def test_the_list_is_public_with_public_fields_only(demo: Graph, as_agency
     assert private["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert mutation["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert await invitation_count(demo) == 1
+
+
+async def test_a_page_of_the_list_is_one_statement_plus_one_batch_per_relation(demo: Graph, as_agency: AsAgency, gql: GraphQLClient) -> None:
+    wuhou = await as_agency(WUHOU, WRITE)
+    await invite(wuhou, INVITE_ORG, org_input(TRAFFIC))
+    demo.round_trips.count = 0
+
+    listed = await entries(gql, court(WUHOU), first=100)
+
+    assert len(listed) == 1 + len(members(TRAFFIC))
+    assert demo.round_trips.count == 3  # the page, the mediators, the organizations (entries and `through`)
