@@ -53,32 +53,41 @@ class LedgerPage(GraphRecord):
 
 
 _PROVINCE: LiteralString = (
-    " CALL (n) { OPTIONAL MATCH (n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(pj:Jurisdiction)"
-    " RETURN substring(min(pj.code), 0, 2) AS province }"
+    " WITH n, reduce(lo = null, code IN [(n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(pj:Jurisdiction) | pj.code]"
+    " | CASE WHEN lo IS NULL OR code < lo THEN code ELSE lo END) AS lowest"
+    " WITH n, substring(lowest, 0, 2) AS province"
 )
-"""The province of the mediator's organizations (the lowest code when there are several)."""
+"""The province of the mediator's organizations (the lowest code when there are several).
+
+Per-mediator values use pattern comprehensions folded with `reduce`/`size`: on ArcadeDB a `CALL (n) {...}`
+subquery after a multi-hop MATCH runs in quadratic time, while comprehensions stay linear."""
+
+_BY_PROVINCE: LiteralString = (
+    _PROVINCE + " WITH n, province, coalesce(head([p IN $periods WHERE p.province = province | p.start]), $start) AS start"
+)
+"""One mediator: its province's scheme sets the period start."""
 
 _MEASURES: LiteralString = (
-    _PROVINCE
-    + " WITH n, province, coalesce(head([p IN $periods WHERE p.province = province | p.start]), $start) AS start"
-    " CALL (n) { OPTIONAL MATCH (n)-[m:MEMBER_OF]->(:Organization) WHERE m.since <= $end"
-    " RETURN min(m.since) AS firstSince,"
-    " max(CASE WHEN m.until IS NULL OR m.until > $end THEN $end ELSE m.until END) AS lastDay }"
-    " CALL (n, start) { OPTIONAL MATCH (n)-[h:HANDLED]->() WHERE h.closedAt >= start AND h.closedAt <= $end"
-    " RETURN count(h) AS cases,"
-    " count(CASE WHEN h.outcome = 'AGREEMENT' THEN 1 END) AS agreements,"
-    " count(CASE WHEN h.outcome = 'AGREEMENT' AND h.agreementForm = 'ORAL' THEN 1 END) AS oral,"
-    " count(CASE WHEN h.escalatedToCriminal = true THEN 1 END) AS escalated }"
-    " CALL (n, start) { OPTIONAL MATCH (n)-[c:COMPLETED]->(:Training)"
-    " WHERE c.completedAt >= start AND c.completedAt <= $end RETURN sum(c.hours) AS trainingHours }"
-    " CALL (n, start) { OPTIONAL MATCH (:Court)-[s:SANCTIONED]->(n) WHERE s.on >= start AND s.on <= $end"
-    " RETURN count(s) AS sanctions }"
-    " CALL (n) { OPTIONAL MATCH (n)-[:HOLDS]->(k:Credential)"
-    " WHERE k.verified = true AND (k.expiresAt IS NULL OR k.expiresAt >= $end)"
-    " RETURN collect(k {.scheme, .level}) AS credentials }"
+    " WITH n, province, start,"
+    " [(n)-[m:MEMBER_OF]->(:Organization) WHERE m.since <= $end"
+    " | {since: m.since, last: CASE WHEN m.until IS NULL OR m.until > $end THEN $end ELSE m.until END}] AS terms,"
+    " [(n)-[h:HANDLED]->() WHERE h.closedAt >= start AND h.closedAt <= $end"
+    " | {outcome: h.outcome, form: h.agreementForm, criminal: h.escalatedToCriminal}] AS handled,"
+    " [(n)-[c:COMPLETED]->() WHERE c.completedAt >= start AND c.completedAt <= $end | c.hours] AS hours,"
+    " [(n)<-[s:SANCTIONED]-(court) WHERE court:Court AND s.on >= start AND s.on <= $end | s.on] AS sanctioned,"
+    " [(n)-[:HOLDS]->(k:Credential) WHERE k.verified = true AND (k.expiresAt IS NULL OR k.expiresAt >= $end)"
+    " | k {.scheme, .level}] AS credentials"
+    " WITH n, province, start, handled, hours, sanctioned, credentials,"
+    " reduce(lo = null, t IN terms | CASE WHEN lo IS NULL OR t.since < lo THEN t.since ELSE lo END) AS firstSince,"
+    " reduce(hi = null, t IN terms | CASE WHEN hi IS NULL OR t.last > hi THEN t.last ELSE hi END) AS lastDay"
     " RETURN n.id AS id, n.name AS name, province, start AS periodStart,"
     " CASE WHEN firstSince IS NULL THEN 0 ELSE duration.inDays(firstSince, lastDay).days + 1 END AS serviceDays,"
-    " cases, agreements, oral, escalated, coalesce(trainingHours, 0.0) AS trainingHours, sanctions, credentials"
+    " size(handled) AS cases,"
+    " size([h IN handled WHERE h.outcome = 'AGREEMENT']) AS agreements,"
+    " size([h IN handled WHERE h.outcome = 'AGREEMENT' AND h.form = 'ORAL']) AS oral,"
+    " size([h IN handled WHERE h.criminal = true]) AS escalated,"
+    " reduce(total = 0.0, x IN hours | total + x) AS trainingHours,"
+    " size(sanctioned) AS sanctions, credentials"
 )
 """Everything a grade needs for mediator `n`: service from its memberships, closed cases, training hours,
 sanctions in the period, and verified credentials still valid at its end."""
@@ -109,7 +118,7 @@ async def measures_of_mediator(
 ) -> Measures | None:
     """`periods` gives a start per province (the mediator's scheme decides); `start` applies otherwise."""
     rows = await graph.read(
-        "MATCH (n:Mediator {id: $id}) WHERE " + MEDIATOR_IN_FULL + _MEASURES,
+        "MATCH (n:Mediator {id: $id}) WHERE " + MEDIATOR_IN_FULL + _BY_PROVINCE + _MEASURES,
         id=id,
         **_period(start, end, periods),
         **viewer.params(),
@@ -127,16 +136,22 @@ async def measures_in_jurisdiction(
     graph: Graph, *, jurisdiction: str, start: date, end: date, viewer: Viewer
 ) -> list[Measures]:
     """All mediators of the subtree, aggregated in one statement (the reach check is inside it too)."""
-    rows = await graph.read(_SUBTREE + _MEASURES, jurisdiction=jurisdiction, **_period(start, end, None), **viewer.params())
+    rows = await graph.read(
+        _SUBTREE + " WITH n, null AS province, $start AS start" + _MEASURES,
+        jurisdiction=jurisdiction,
+        **_period(start, end, None),
+        **viewer.params(),
+    )
     return [Measures.model_validate(row) for row in rows]
 
 
 _HOURS: LiteralString = (
     _PROVINCE
-    + " CALL (n) { OPTIONAL MATCH (n)-[m:MEMBER_OF]->(:Organization) RETURN min(m.since) AS firstSince }"
-    " CALL (n) { OPTIONAL MATCH (n)-[c:COMPLETED]->(:Training)"
-    " WHERE c.completedAt >= $yearStart AND c.completedAt <= $yearEnd RETURN sum(c.hours) AS hours }"
-    " WITH n, province, firstSince, coalesce(hours, 0.0) AS hours"
+    + " WITH n, province,"
+    " reduce(lo = null, since IN [(n)-[m:MEMBER_OF]->(:Organization) | m.since]"
+    " | CASE WHEN lo IS NULL OR since < lo THEN since ELSE lo END) AS firstSince,"
+    " reduce(total = 0.0, x IN [(n)-[c:COMPLETED]->()"
+    " WHERE c.completedAt >= $yearStart AND c.completedAt <= $yearEnd | c.hours] | total + x) AS hours"
 )
 """Hours completed by mediator `n` in the year, and the start of its first membership."""
 
@@ -174,7 +189,8 @@ async def below_training_hours(
         + " MATCH (j:Jurisdiction)-[:PART_OF*0..]->(root)"
         " MATCH (n:Mediator)-[a:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j)"
         " WHERE a.since <= $yearEnd AND (a.until IS NULL OR a.until >= $yearStart)"
-        " WITH DISTINCT n" + _HOURS + ","
+        " WITH DISTINCT n" + _HOURS
+        + " WITH n, province, firstSince, hours,"
         " $annual + CASE WHEN firstSince >= $yearStart AND firstSince <= $yearEnd THEN $preJob ELSE 0.0 END AS required"
         " WHERE hours < required"
         " WITH n, province, hours, firstSince ORDER BY n.name, n.id"

@@ -13,7 +13,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from graph.driver import Graph
 from graph.grading import (
@@ -199,27 +206,45 @@ def credentials_met(requirements: list[CredentialRequirement], measures: Measure
     return sum(1 for need in requirements if meets(need))
 
 
+Threshold = tuple[Criterion, float, bool]
+"""A criterion, its required value and whether that value is a maximum (else a minimum)."""
+
+
+def thresholds(grade: Grade) -> list[Threshold]:
+    c = grade.criteria
+    listed: list[tuple[Criterion, float | None, bool]] = [
+        (Criterion.YEARS_OF_SERVICE, c.min_years_of_service, False),
+        (Criterion.CASES, c.min_cases, False),
+        (Criterion.SUCCESS_RATE, c.min_success_rate, False),
+        (Criterion.ORAL_SHARE, c.max_oral_share, True),
+        (Criterion.TRAINING_HOURS, c.min_training_hours, False),
+        (Criterion.CREDENTIALS, len(c.required_credentials) or None, False),
+        (Criterion.SANCTIONS, c.max_sanctions, True),
+        (Criterion.CRIMINAL_ESCALATION, 0 if c.no_criminal_escalation else None, True),
+    ]
+    return [(kind, float(value), most) for kind, value, most in listed if value is not None]
+
+
+def actuals(grade: Grade, m: Measures) -> dict[Criterion, float]:
+    return {
+        Criterion.YEARS_OF_SERVICE: years_of_service(m),
+        Criterion.CASES: float(m.cases),
+        Criterion.SUCCESS_RATE: share(m.agreements, m.cases),
+        Criterion.ORAL_SHARE: share(m.oral, m.cases),
+        Criterion.TRAINING_HOURS: round(m.training_hours, 2),
+        Criterion.CREDENTIALS: float(credentials_met(grade.criteria.required_credentials, m)),
+        Criterion.SANCTIONS: float(m.sanctions),
+        Criterion.CRIMINAL_ESCALATION: float(m.escalated),
+    }
+
+
+def passes(required: float, actual: float, at_most: bool) -> bool:
+    return actual <= required if at_most else actual >= required
+
+
 def check_grade(grade: Grade, measures: Measures) -> GradeCheck:
-    c, m = grade.criteria, measures
-    checks: list[CriterionCheck] = []
-
-    def at_least(kind: Criterion, required: float | None, actual: float) -> None:
-        if required is not None:
-            checks.append(CriterionCheck(kind, float(required), float(actual), actual >= required))
-
-    def at_most(kind: Criterion, allowed: float | None, actual: float) -> None:
-        if allowed is not None:
-            checks.append(CriterionCheck(kind, float(allowed), float(actual), actual <= allowed))
-
-    at_least(Criterion.YEARS_OF_SERVICE, c.min_years_of_service, years_of_service(m))
-    at_least(Criterion.CASES, c.min_cases, m.cases)
-    at_least(Criterion.SUCCESS_RATE, c.min_success_rate, share(m.agreements, m.cases))
-    at_most(Criterion.ORAL_SHARE, c.max_oral_share, share(m.oral, m.cases))
-    at_least(Criterion.TRAINING_HOURS, c.min_training_hours, round(m.training_hours, 2))
-    if c.required_credentials:
-        at_least(Criterion.CREDENTIALS, len(c.required_credentials), credentials_met(c.required_credentials, m))
-    at_most(Criterion.SANCTIONS, c.max_sanctions, m.sanctions)
-    at_most(Criterion.CRIMINAL_ESCALATION, 0 if c.no_criminal_escalation else None, m.escalated)
+    values = actuals(grade, measures)
+    checks = [CriterionCheck(kind, req, values[kind], passes(req, values[kind], most)) for kind, req, most in thresholds(grade)]
     return GradeCheck(grade.grade, grade.rank, all(check.passed for check in checks), checks)
 
 
@@ -232,11 +257,38 @@ def assess(scheme: GradeScheme, measures: Measures) -> tuple[GradeCheck | None, 
     return highest, (checks[highest.rank - 2] if highest.rank > 1 else None)
 
 
+def highest_grade(ladder: list[tuple[Grade, list[Threshold]]], measures: Measures) -> str | None:
+    """The same answer as `assess(...)[0]`, without building the criterion list (for whole jurisdictions)."""
+    for grade, rules in ladder:
+        values = actuals(grade, measures)
+        if all(passes(req, values[kind], most) for kind, req, most in rules):
+            return grade.grade
+    return None
+
+
+def valid_year(year: int, field: str = "year") -> int:
+    if not 1990 <= year <= 2100:
+        raise InputError(f"`{field}` must fall between 1990 and 2100.", field=field)
+    return year
+
+
+def valid_division(code: str) -> str:
+    if not (code.isdigit() and len(code) in (6, 12)):
+        raise InputError("`jurisdiction` must be a 6- or 12-digit division code.", field="jurisdiction")
+    return code
+
+
+def period_end_or_today(day: datetime.date | None) -> datetime.date:
+    end = day or datetime.date.today()
+    valid_year(end.year, "periodEnd")
+    return end
+
+
 async def grade_eligibility(
     graph: Graph, *, mediator_id: str, scheme: str | None, period_end: datetime.date | None, viewer: Viewer
 ) -> Eligibility | None:
     """None when the mediator is unknown or outside the viewer's reach."""
-    end = period_end or datetime.date.today()
+    end = period_end_or_today(period_end)
     chosen = scheme_by_id(scheme) if scheme else None
     default = chosen or SCHEMES[DEFAULT_SCHEME]
     periods = None if chosen else {p: s.period(end)[0] for s in SCHEMES.values() for p in s.provinces}
@@ -254,8 +306,11 @@ async def grade_eligibility(
 class Assessed:
     mediator_id: str
     name: str
-    cursor: str
-    highest: GradeCheck | None
+    highest: str | None
+
+    @property
+    def cursor(self) -> str:
+        return encode_cursor(Order.NAME, self.name, self.mediator_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,19 +337,20 @@ async def bulk_assess(
 ) -> GradeReport | None:
     """Every mediator of the subtree measured in one statement; None when the subtree is out of reach."""
     request = page_request(first=first, after=after)
-    used = scheme_by_id(scheme) if scheme else scheme_for_division(jurisdiction)
-    start, end = used.period(period_end or datetime.date.today())
+    used = scheme_by_id(scheme) if scheme else scheme_for_division(valid_division(jurisdiction))
+    start, end = used.period(period_end_or_today(period_end))
     if not await jurisdiction_in_reach(graph, jurisdiction=jurisdiction, viewer=viewer):
         return None
     rows = await measures_in_jurisdiction(graph, jurisdiction=jurisdiction, start=start, end=end, viewer=viewer)
     rows.sort(key=lambda row: (row.name, row.id))
     counts = {grade.grade: 0 for grade in used.by_rank()}
     assessed: list[Assessed] = []
+    ladder = [(grade, thresholds(grade)) for grade in used.by_rank()]
     for row in rows:
-        highest, _ = assess(used, row)
+        highest = highest_grade(ladder, row)
         if highest is not None:
-            counts[highest.grade] += 1
-        assessed.append(Assessed(row.id, row.name, encode_cursor(Order.NAME, row.name, row.id), highest))
+            counts[highest] += 1
+        assessed.append(Assessed(row.id, row.name, highest))
     if request.after_id is not None:
         assessed = [a for a in assessed if (a.name, a.mediator_id) > (str(request.after_key), request.after_id)]
     ungraded = len(rows) - sum(counts.values())
@@ -325,10 +381,6 @@ def training_status_of(ledger: TrainingLedger, year: int, rule: TrainingRule) ->
     )
 
 
-def valid_year(year: int) -> int:
-    if not 1990 <= year <= 2100:
-        raise InputError("`year` must be between 1990 and 2100.", field="year")
-    return year
 
 
 async def training_status(graph: Graph, *, mediator_id: str, year: int, viewer: Viewer) -> TrainingStatus | None:
@@ -350,7 +402,7 @@ async def mediators_below_training_hours(
 ) -> BelowHours | None:
     """One aggregated statement over the subtree; the rule is the jurisdiction's province's scheme."""
     request = page_request(first=first, after=after)
-    rule = scheme_for_division(jurisdiction).training
+    rule = scheme_for_division(valid_division(jurisdiction)).training
     if not await jurisdiction_in_reach(graph, jurisdiction=jurisdiction, viewer=viewer):
         return None
     key = (str(request.after_key), request.after_id) if request.after_id is not None else None

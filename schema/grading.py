@@ -1,11 +1,13 @@
 """Grade eligibility, bulk grade assessment and the training ledger in GraphQL.
 
-Mount on the root Query, one line each (as `auditTrail` is):
+Mount on the root Query one line each, as `auditTrail` is (tests/test_grades.py mounts them exactly so):
 
-    grade_eligibility = protected(Scope.ROSTER_READ, ELIGIBILITY)(grade_eligibility)
-    bulk_assess_grades = protected(Scope.ROSTER_READ, BULK)(bulk_assess_grades)
-    training_status = protected(Scope.ROSTER_READ, TRAINING)(training_status)
-    mediators_below_training_hours = protected(Scope.ROSTER_READ, BELOW)(mediators_below_training_hours)
+    from schema import grading
+    ...
+    grade_eligibility = protected(Scope.ROSTER_READ, grading.ELIGIBILITY)(grading.grade_eligibility)
+    bulk_assess_grades = protected(Scope.ROSTER_READ, grading.BULK)(grading.bulk_assess_grades)
+    training_status = protected(Scope.ROSTER_READ, grading.TRAINING)(grading.training_status)
+    mediators_below_training_hours = protected(Scope.ROSTER_READ, grading.BELOW)(grading.mediators_below_training_hours)
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Annotated
 import strawberry
 
 from resolvers import grading
-from resolvers.grading import Criterion, GradeScheme as SchemeData
+from resolvers.grading import Criterion
+from resolvers.grading import GradeScheme as SchemeData
 from schema.connection import AFTER, FIRST
 from schema.context import Info
 
@@ -194,7 +197,7 @@ async def bulk_assess_grades(
     page = [
         AssessedMediator(
             mediator_id=strawberry.ID(a.mediator_id), name=a.name,
-            highest_grade=a.highest.grade if a.highest else None, cursor=a.cursor,
+            highest_grade=a.highest, cursor=a.cursor,
         )
         for a in report.page
     ]

@@ -84,6 +84,8 @@ BEHIND_PROTECTED = frozenset(
         "CompletedTraining", "AuditEvent", "OrganizationSaved", "MediatorSaved", "CredentialSaved", "TrainingRecorded",
         "FieldProblem", "Problem", "ValidationProblem", "NotFoundProblem", "ConflictProblem", "StaleVersionProblem",
         "ForbiddenByAgencyProblem", "IllegalTransitionProblem", "InvitationSaved", "ListAdopted", "ListPublished",
+        "GradeScheme", "CriterionCheck", "GradeCheck", "GradeEligibility", "GradeCount", "AssessedMediator",
+        "GradeReport", "TrainingStatus", "TrainingShortfall",
     }
 )
 """Types reachable only through protected fields; their fields need no declaration of their own."""

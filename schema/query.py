@@ -16,6 +16,7 @@ from resolvers.pagination import page_request
 from resolvers.vocabulary import Direction as Dir
 from resolvers.vocabulary import Order as Ord
 from auth.scopes import Scope
+from schema import grading
 from schema.agency import Agency, Court, agency_from_record
 from schema.audit import TRAIL_DESCRIPTION
 from schema.audit import audit_trail as audit_trail_resolver
@@ -167,6 +168,12 @@ class Query(InvitationQuery):
         return connection(listing, agency_from_record, after=after)
 
     audit_trail = protected(Scope.AUDIT_READ, TRAIL_DESCRIPTION)(audit_trail_resolver)
+    grade_eligibility = protected(Scope.ROSTER_READ, grading.ELIGIBILITY)(grading.grade_eligibility)
+    bulk_assess_grades = protected(Scope.ROSTER_READ, grading.BULK)(grading.bulk_assess_grades)
+    training_status = protected(Scope.ROSTER_READ, grading.TRAINING)(grading.training_status)
+    mediators_below_training_hours = protected(Scope.ROSTER_READ, grading.BELOW)(
+        grading.mediators_below_training_hours
+    )
 
     @strawberry.field(description="Any object by its registry id.")
     async def node(self, info: Info, id: ID) -> Node | None:
