@@ -15,17 +15,20 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.progress import MofNCompleteColumn, Progress
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.middleware import Middleware
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from auth import AuthConfig, key_store, oauth_routes, rate_limiter, token_validator
 from auth.clients import UnknownAgency, UnknownClient, create_client, disable_client, list_clients, rotate_secret
 from auth.middleware import BearerAuthentication
+from auth.upload import ImportRefused, cli_importer, upload_route
 from auth.policy import viewer_for
 from auth.principal import Principal
 from auth.scopes import UnknownScope, parse_scopes
@@ -34,10 +37,13 @@ from graph.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_s
 from graph.migrations import apply_migrations, is_migrated
 from resolvers.audit import describe, verify_audit
 from resolvers.invitation import published_csv, published_json
+from resolvers.roster_export import export_roster_file
+from resolvers.roster_import import ImportReport, import_roster_file, roster_upload
 from schema.build import build_schema
 from schema.context import Context, Loaders
 from seed.demo import demo_clients, graph_is_empty, load_demo
 from seed.generator import generate
+from seed.roster import timed
 
 log = logging.getLogger("registry")
 T = TypeVar("T")
@@ -90,12 +96,16 @@ class Settings(BaseSettings):
         return self.graph_data_dir or self.data_dir / "graph"
 
     def hash_key(self) -> bytes:
-        """The key for identity-number hashes; generated and kept in the data directory only in demo mode."""
+        """The key for identity-number hashes: the configured one, else the one kept in the data directory.
+
+        Only demo mode generates that file; later commands on the same data directory reuse it, so their
+        hashes match the demo's. Anywhere else a missing key is an error, never a fresh random key.
+        """
         if self.identity_hash_key is not None:
             return self.identity_hash_key.get_secret_value().encode()
-        if not self.demo:
-            raise RuntimeError("REGISTRY_IDENTITY_HASH_KEY is required outside demo mode")
         path = self.data_dir / "identity-hash-key"
+        if not path.exists() and not self.demo:
+            raise RuntimeError(f"REGISTRY_IDENTITY_HASH_KEY is required (or a demo key in {path})")
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
@@ -222,15 +232,14 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
         return JSONResponse({"error": "no such published list"}, status_code=404)
 
     config = settings.auth()
-    graphql = BearerAuthentication(
-        RegistryGraphQL(graph, settings),
-        validator=token_validator(config, graph),
-        limiter=rate_limiter(config),
-    )
+    validator, limiter = token_validator(config, graph), rate_limiter(config)
+    graphql = BearerAuthentication(RegistryGraphQL(graph, settings), validator=validator, limiter=limiter)
+    bearer = Middleware(BearerAuthentication, validator=validator, limiter=limiter)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *oauth_routes(config, graph),
+            upload_route(roster_upload(graph, settings.hash_key()), middleware=[bearer]),
             Route("/courts/{court}/invited-list/{version:int}.{format}", published_list),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -271,6 +280,10 @@ def serve(
     if demo:
         settings = settings.model_copy(update={"demo": True, "graphiql": True, "introspection": True})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings.hash_key()
+    except RuntimeError as error:
+        raise fail(str(error)) from None
     with opened(settings) as connection:
         graph = connect(connection, settings)
         typer.echo(f"graph: {connection.uri} (database {connection.database})")
@@ -404,6 +417,67 @@ def audit_verify() -> None:
     if not report.intact:
         raise fail(describe(report))
     typer.echo(describe(report))
+
+
+importing = typer.Typer(help="Bulk import of rosters (CSV or NDJSON).")
+cli.add_typer(importing, name="import")
+exporting = typer.Typer(help="Bulk export of rosters, in the import format.")
+cli.add_typer(exporting, name="export")
+
+
+@importing.command("roster")
+def import_roster_command(
+    file: Annotated[Path, typer.Argument(help="A .csv or .ndjson roster file.", exists=True, dir_okay=False)],
+    agency: Annotated[str | None, typer.Option(help="Import as this bureau (its reach); national if omitted.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Validate every row; write nothing.")] = False,
+) -> None:
+    """Validate every row first; any bad row is reported (line, field, reason) and nothing is written."""
+    settings = Settings()
+    try:
+        hash_key = settings.hash_key()
+    except RuntimeError as error:
+        raise fail(str(error)) from None
+    elapsed = timed()
+
+    async def run(graph: Graph) -> ImportReport:
+        nonlocal elapsed
+        elapsed = timed()
+        importer = await cli_importer(graph, agency_id=agency)
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn()) as bar:
+            task = bar.add_task("validating", total=None)
+
+            def advance(stage: str, done: int, total: int | None) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            return await import_roster_file(
+                graph, file, hash_key=hash_key, importer=importer, dry_run=dry_run, progress=advance
+            )
+
+    try:
+        report = on_graph(settings, run)
+    except ImportRefused as error:
+        raise fail(str(error)) from None
+    except GraphError as error:
+        raise fail(f"the import stopped: {error}; run the same file again, rows merge on their natural keys") from None
+    seconds = elapsed()
+    for bad in report.bad:
+        typer.echo(f"line {bad.line}: {bad.field}: {bad.reason}", err=True)
+    if report.bad:
+        raise fail(f"{len(report.bad)} bad rows of {report.rows}; nothing was written")
+    typer.echo(f"{report.rows} rows read, {report.written} written in {seconds:.1f} s ({report.rows / max(seconds, 1e-9):,.0f} rows/s)")
+
+
+@exporting.command("roster")
+def export_roster_command(
+    jurisdiction: Annotated[str, typer.Option(help="A division code: the roster of it and everything below.")],
+    output: Annotated[Path, typer.Option(help="A .csv or .ndjson file to write.")],
+) -> None:
+    """Write a jurisdiction's roster in the import format (identity numbers as their keyed hashes)."""
+    try:
+        rows = on_graph(Settings(), lambda graph: export_roster_file(graph, output, jurisdiction=jurisdiction))
+    except ValueError as error:
+        raise fail(str(error)) from None
+    typer.echo(f"{rows} rows written to {output}")
 
 
 @cli.command("rotate-keys")

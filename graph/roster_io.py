@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from graph.driver import Graph, Row
 from graph.filing import Tx
@@ -44,7 +43,7 @@ class StoredOrganization(GraphRecord):
 class StoredIdentity(GraphRecord):
     id: str
     identity_hash: str
-    gender: str | None = None
+    gender: str
     employment: str | None = None
     status: str | None = None
 
@@ -55,7 +54,7 @@ class StoredMembership(GraphRecord):
     role: str
     since: date
     until: date | None = None
-    gender: str | None = None
+    gender: str
     employment: str | None = None
     status: str | None = None
 
@@ -83,17 +82,23 @@ async def divisions_in_reach(graph: Graph, *, codes: Sequence[str], viewer: View
     return {str(row["code"]): bool(row["allowed"]) for row in rows}
 
 
+async def nearest_basic_courts(graph: Graph, *, codes: Sequence[str]) -> dict[str, str]:
+    """For each division code, the id of the basic court with jurisdiction over it or its nearest ancestor."""
+    rows = await graph.read(
+        "UNWIND $codes AS code"
+        " MATCH path = (:Jurisdiction {code: code})-[:PART_OF*0..]->(:Jurisdiction)"
+        "<-[:HAS_JURISDICTION]-(court:Court {level: 'BASIC'})"
+        " WITH code, court, length(path) AS distance ORDER BY code, distance"
+        " WITH code, collect(court.id)[0] AS court RETURN code, court",
+        codes=list(codes),
+    )
+    return {str(row["code"]): str(row["court"]) for row in rows}
+
+
 _STORED_ORGANIZATION = (
     "n {.id, .kind, .status, .creditCode, .sourceRecordId,"
     " jurisdiction: [(n)-[:LOCATED_IN]->(j:Jurisdiction) | j.code][0]}"
 )
-
-
-async def organizations_by_ids(graph: Graph, *, ids: Sequence[str]) -> dict[str, StoredOrganization]:
-    rows = await graph.read(
-        "UNWIND $ids AS id MATCH (n:Organization {id: id}) RETURN " + _STORED_ORGANIZATION + " AS node", ids=list(ids)
-    )
-    return {row["node"]["id"]: StoredOrganization.model_validate(row["node"]) for row in rows}
 
 
 async def organizations_by_credit_code(graph: Graph, *, codes: Sequence[str]) -> dict[str, StoredOrganization]:
@@ -104,20 +109,23 @@ async def organizations_by_credit_code(graph: Graph, *, codes: Sequence[str]) ->
     return {row["node"]["creditCode"]: StoredOrganization.model_validate(row["node"]) for row in rows}
 
 
-async def organizations_by_source(
+async def organizations_by_key(
     graph: Graph, *, keys: Sequence[str], viewer: Viewer
 ) -> dict[str, list[StoredOrganization]]:
-    """The organizations inside the writer's reach whose `sourceRecordId` is one of `keys`."""
+    """For each key, the organizations inside the writer's reach stored with it as `sourceRecordId`, or (for
+    records created without one) as their registry id."""
     rows = await graph.read(
-        "UNWIND $keys AS key MATCH (n:Organization {sourceRecordId: key})-[:LOCATED_IN]->(j:Jurisdiction)"
-        " WITH n, j WHERE " + IN_REACH + " RETURN " + _STORED_ORGANIZATION + " AS node ORDER BY n.id",
+        "UNWIND $keys AS key"
+        " CALL (key) { MATCH (n:Organization {sourceRecordId: key}) RETURN n"
+        " UNION MATCH (n:Organization {id: key}) WHERE n.sourceRecordId IS NULL RETURN n }"
+        " MATCH (n)-[:LOCATED_IN]->(j:Jurisdiction) WITH key, n, j WHERE " + IN_REACH +
+        " RETURN key, " + _STORED_ORGANIZATION + " AS node ORDER BY key, n.id",
         keys=list(keys),
         **viewer.params(),
     )
     found: dict[str, list[StoredOrganization]] = {}
     for row in rows:
-        record = StoredOrganization.model_validate(row["node"])
-        found.setdefault(record.source_record_id or "", []).append(record)
+        found.setdefault(str(row["key"]), []).append(StoredOrganization.model_validate(row["node"]))
     return found
 
 
@@ -146,8 +154,11 @@ async def memberships_of(graph: Graph, *, organizations: Sequence[str]) -> list[
 
 
 async def merge_organization_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
-    """Upsert organizations on their registry id (derived from jurisdiction and the bureau's record id), located
-    in their division; a change bumps the version as an amendment does."""
+    """Upsert organizations on their registry id, located in their division (which the id implies); a change
+    bumps the version as an amendment does.
+
+    Edges to dense nodes (a division, a bureau, a court) are created after an existence check from the sparse
+    end instead of MERGEd: a MERGE may scan the dense end's edges, which made large imports quadratic."""
     await graph.rows(
         tx,
         "UNWIND $rows AS row"
@@ -155,13 +166,15 @@ async def merge_organization_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) 
         " ON CREATE SET n.createdAt = datetime(), n.version = 1"
         " ON MATCH SET n.version = coalesce(n.version, 0) + 1"
         " SET n += row.props, n.updatedAt = datetime()"
-        " WITH n, row MATCH (j:Jurisdiction {code: row.jurisdiction}) MERGE (n)-[:LOCATED_IN]->(j)",
+        " WITH n, row WHERE NOT EXISTS { (n)-[:LOCATED_IN]->(:Jurisdiction) }"
+        " MATCH (j:Jurisdiction {code: row.jurisdiction}) CREATE (n)-[:LOCATED_IN]->(j)",
         rows=list(rows),
     )
 
 
 async def file_with_bureau(graph: Graph, tx: Tx, *, ids: Sequence[str], bureau: str, filed_at: date) -> None:
-    """FILED_WITH the bureau and the next filing numbers of its year, for the FILED organizations that have none."""
+    """FILED_WITH the bureau and the next filing numbers of its year, for the FILED organizations that have no
+    filing number (so none has been filed: a filing sets both in one transaction)."""
     await graph.rows(
         tx,
         "UNWIND $ids AS id MATCH (n:Organization {id: id}) WHERE n.status = 'FILED' AND n.filingNo IS NULL"
@@ -173,7 +186,7 @@ async def file_with_bureau(graph: Graph, tx: Tx, *, ids: Sequence[str], bureau: 
         " UNWIND range(0, size(fresh) - 1) AS i"
         " WITH fresh[i] AS n, b,"
         " prefix + '-' + toString($year) + '-' + right('00000' + toString(base + i + 1), 6) AS filingNo"
-        " MERGE (n)-[f:FILED_WITH]->(b) SET f.filedAt = $filedAt, f.filingNo = filingNo"
+        " CREATE (n)-[:FILED_WITH {filedAt: $filedAt, filingNo: filingNo}]->(b)"
         " SET n.filingNo = filingNo, n.filedAt = $filedAt",
         ids=list(ids),
         bureau=bureau,
@@ -182,21 +195,17 @@ async def file_with_bureau(graph: Graph, tx: Tx, *, ids: Sequence[str], bureau: 
     )
 
 
-async def guide_by_courts(graph: Graph, tx: Tx, *, ids: Sequence[str]) -> None:
-    """GUIDED_BY the basic court nearest each FILED organization that has no guiding court yet, with the
+async def guide_by_courts(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
+    """GUIDED_BY the given court (`row.court`) for each organization that has no guiding court yet, with the
     filing notice to that court (People's Mediation Law Art 10)."""
     await graph.rows(
         tx,
-        "UNWIND $ids AS id MATCH (n:Organization {id: id})"
-        " WHERE n.status = 'FILED' AND NOT EXISTS { (n)-[:GUIDED_BY]->(:Court) }"
-        " MATCH path = (n)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction)"
-        "<-[:HAS_JURISDICTION]-(court:Court {level: 'BASIC'})"
-        " WITH n, court, length(path) AS distance ORDER BY distance"
-        " WITH n, collect(court)[0] AS court"
-        " MERGE (n)-[:GUIDED_BY]->(court)"
+        "UNWIND $rows AS row MATCH (n:Organization {id: row.id}) WHERE NOT EXISTS { (n)-[:GUIDED_BY]->(:Court) }"
+        " MATCH (court:Agency {id: row.court})"
+        " CREATE (n)-[:GUIDED_BY]->(court)"
         " CREATE (:Notice {id: randomUUID(), at: datetime(), kind: 'FILING', filingNo: n.filingNo,"
         " organizationId: n.id})-[:NOTIFIES]->(court)",
-        ids=list(ids),
+        rows=list(rows),
     )
 
 
@@ -226,54 +235,57 @@ async def merge_membership_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) ->
     )
 
 
-# --- export: keyset pages in the file's order -----------------------------------------------------------
+# --- export: the sorted keys of a division's roster once, then its records page by page ----------------------
 
 _SUBTREE = "(:Jurisdiction {code: $code})<-[:PART_OF*0..]-(j:Jurisdiction)<-[:LOCATED_IN]-(n:Organization)"
 
 
-async def exported_organizations(
-    graph: Graph, *, code: str, after: tuple[str, str] | None, limit: int
-) -> list[Row]:
-    """Organizations located in the division or below it, by (organization key, id), after the given pair."""
+async def organization_keys_within(graph: Graph, *, code: str) -> list[Row]:
+    """`{key, id}` of the organizations located in the division or below it, by key then id; the key is the
+    bureau's record id, or the registry id for an organization created without one."""
     return await graph.read(
-        "MATCH " + _SUBTREE +
-        " WITH n, j, coalesce(n.sourceRecordId, n.id) AS key"
-        " WHERE $afterKey IS NULL OR key > $afterKey OR (key = $afterKey AND n.id > $afterId)"
-        " RETURN key, n.id AS id, n.name AS name, n.kind AS kind, j.code AS jurisdiction, n.sectors AS sectors,"
-        " n.creditCode AS creditCode, n.publicPhone AS publicPhone, n.address AS address,"
-        " n.chargesFee AS chargesFee, n.status AS status"
-        " ORDER BY key, id LIMIT $limit",
+        "MATCH " + _SUBTREE + " RETURN coalesce(n.sourceRecordId, n.id) AS key, n.id AS id ORDER BY key, id",
         code=code,
-        afterKey=after[0] if after else None,
-        afterId=after[1] if after else None,
-        limit=limit,
     )
 
 
-async def exported_mediators(graph: Graph, *, code: str, after: str | None, limit: int) -> list[Row]:
-    """Mediators with a membership of an organization in the division or below it, by identity hash."""
+async def organizations_for_export(graph: Graph, *, ids: Sequence[str]) -> list[Row]:
     return await graph.read(
-        "MATCH " + _SUBTREE + "<-[:MEMBER_OF]-(m:Mediator)"
-        " WITH DISTINCT m WHERE $after IS NULL OR m.identityHash > $after"
+        "UNWIND $ids AS id MATCH (n:Organization {id: id})-[:LOCATED_IN]->(j:Jurisdiction)"
+        " RETURN n.id AS id, coalesce(n.sourceRecordId, n.id) AS key, n.name AS name, n.kind AS kind,"
+        " j.code AS jurisdiction, n.sectors AS sectors, n.creditCode AS creditCode, n.publicPhone AS publicPhone,"
+        " n.address AS address, n.chargesFee AS chargesFee, n.status AS status",
+        ids=list(ids),
+    )
+
+
+async def mediator_hashes_within(graph: Graph, *, code: str) -> list[str]:
+    """The identity hashes of the mediators with a membership of an organization in the division or below it."""
+    rows = await graph.read(
+        "MATCH " + _SUBTREE + "<-[:MEMBER_OF]-(m:Mediator) WHERE m.identityHash IS NOT NULL"
+        " WITH DISTINCT m.identityHash AS hash RETURN hash ORDER BY hash",
+        code=code,
+    )
+    return [str(row["hash"]) for row in rows]
+
+
+async def mediators_for_export(graph: Graph, *, hashes: Sequence[str]) -> list[Row]:
+    return await graph.read(
+        "UNWIND $hashes AS hash MATCH (m:Mediator {identityHash: hash})"
         " RETURN m.identityHash AS identityHash, m.identityMasked AS identityMasked, m.name AS name,"
         " m.gender AS gender, m.birthYear AS birthYear, m.employment AS employment, m.background AS background,"
         " m.education AS education, m.specialties AS specialties, m.languages AS languages, m.phone AS phone,"
-        " m.status AS status"
-        " ORDER BY identityHash LIMIT $limit",
-        code=code,
-        after=after,
-        limit=limit,
+        " m.status AS status",
+        hashes=list(hashes),
     )
 
 
-async def exported_memberships(graph: Graph, *, code: str, skip: int, limit: int) -> list[Row]:
-    """Memberships of organizations in the division or below it, by (organization key, id, mediator, since)."""
+async def memberships_for_export(graph: Graph, *, ids: Sequence[str]) -> list[Row]:
+    """The memberships of these organizations, by organization key and id, mediator hash, and since."""
     return await graph.read(
-        "MATCH " + _SUBTREE + "<-[r:MEMBER_OF]-(m:Mediator)"
+        "UNWIND $ids AS id MATCH (n:Organization {id: id})<-[r:MEMBER_OF]-(m:Mediator)"
         " RETURN coalesce(n.sourceRecordId, n.id) AS key, n.id AS id, m.identityHash AS identityHash,"
         " r.role AS role, r.since AS since, r.until AS until"
-        " ORDER BY key, id, identityHash, since SKIP $skip LIMIT $limit",
-        code=code,
-        skip=skip,
-        limit=limit,
+        " ORDER BY key, id, identityHash, since",
+        ids=list(ids),
     )

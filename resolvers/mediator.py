@@ -151,6 +151,19 @@ def identity_props(number: str, hash_key: bytes, *, today: datetime.date) -> dic
     }
 
 
+def mediator_fields(data: MediatorInput) -> dict[str, Any]:
+    """The stored properties a mediator's input gives besides identity, the same for the API and a roster file."""
+    return {
+        "name": data.name,
+        "employment": data.employment.value,
+        "background": data.background.value if data.background else None,
+        "education": data.education,
+        "specialties": [specialty.value for specialty in data.specialties],
+        "languages": list(data.languages),
+        "phone": data.phone,
+    }
+
+
 async def file_mediator(
     writer: Writer,
     raw: dict[str, Any],
@@ -171,14 +184,7 @@ async def file_mediator(
         owner = await identity_owner(writer.graph, tx, identity_hash=identity["identityHash"])
         if owner is not None:
             raise conflict(f"This person is already on the roster as mediator {owner}.", "identityNumber")
-        props = identity | {
-            "name": data.name,
-            "employment": data.employment.value,
-            "background": data.background.value if data.background else None,
-            "education": data.education,
-            "specialties": [s.value for s in data.specialties],
-            "languages": list(data.languages),
-            "phone": data.phone,
+        props = identity | mediator_fields(data) | {
             "status": RecordStatus.FILED.value,
             "sourceAgency": writer.agency_id,
             "sourceRecordId": data.source_record_id,

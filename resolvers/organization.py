@@ -136,7 +136,8 @@ def organization_warnings(name: str | None, kind: OrganizationKind, credit_code:
     return warnings + list(parsed.warnings), parsed.code
 
 
-def organization_props(data: OrganizationInput, credit_code: str | None, writer: Writer) -> dict[str, Any]:
+def organization_fields(data: OrganizationInput, credit_code: str | None) -> dict[str, Any]:
+    """The stored properties an organization's input gives, the same for the API and a roster file."""
     return {
         "name": data.name,
         "kind": data.kind.value,
@@ -145,9 +146,12 @@ def organization_props(data: OrganizationInput, credit_code: str | None, writer:
         "publicPhone": data.public_phone,
         "address": data.address,
         "chargesFee": data.charges_fee,
-        "sourceAgency": writer.agency_id,
-        "sourceRecordId": data.source_record_id,
     }
+
+
+def organization_props(data: OrganizationInput, credit_code: str | None, writer: Writer) -> dict[str, Any]:
+    source = {"sourceAgency": writer.agency_id, "sourceRecordId": data.source_record_id}
+    return organization_fields(data, credit_code) | source
 
 
 async def file_organization(

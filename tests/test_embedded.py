@@ -71,7 +71,12 @@ def test_a_missing_java_runtime_is_one_clear_error(tmp_path: Path, monkeypatch: 
 
 
 def test_the_command_says_so_in_one_line_and_exits_non_zero(tmp_path: Path, taken_port: int) -> None:
-    env = {**os.environ, "REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_GRAPH_BOLT_PORT": str(taken_port)}
+    env = {
+        **os.environ,
+        "REGISTRY_DATA_DIR": str(tmp_path),
+        "REGISTRY_GRAPH_BOLT_PORT": str(taken_port),
+        "REGISTRY_IDENTITY_HASH_KEY": "a-key-for-this-test",
+    }
     env.pop("REGISTRY_GRAPH_URI", None)
 
     done = subprocess.run(
