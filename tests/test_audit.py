@@ -189,7 +189,7 @@ async def test_an_event_rolls_back_with_its_transaction(graph: Graph) -> None:
     assert await event_count(graph) == 0
 
 
-async def test_thousands_of_changes_take_two_statements(graph: Graph) -> None:
+async def test_thousands_of_changes_to_one_kind_take_two_statements(graph: Graph) -> None:
     ids = await organizations(graph, count=500)
     changes = [update(org, version) for version in range(1, 5) for org in ids]
     before = graph.round_trips.count
