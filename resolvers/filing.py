@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from auth.principal import Principal
 from graph.audit import Actor, Change, canonical, record_changes
-from graph.driver import Graph
+from graph.driver import Graph, UniquenessViolation
 from graph.filing import Tx
 from graph.idempotency import earlier_result, remember_result
 from graph.records import native
@@ -102,7 +102,8 @@ async def unit_of_work(
     """Run `work` (which returns the entity id and its changes) in one write transaction with its audit events.
 
     With an idempotency key already used for the same operation and input, nothing is written and the first
-    entity id comes back (with `replayed` True); the same key with other input is a conflict.
+    entity id comes back (with `replayed` True); the same key with other input is a conflict. Losing a race
+    to a concurrent writer (a uniqueness constraint refusing the commit) is a conflict too.
     """
     graph = writer.graph
     fingerprint = input_hash(operation, payload)
@@ -123,7 +124,12 @@ async def unit_of_work(
             )
         return entity_id, False
 
-    return await graph.write_work(transaction)
+    try:
+        return await graph.write_work(transaction)
+    except UniquenessViolation:
+        # Two writers raced past the checks (the same new natural key, the same place in an audit chain, the
+        # same idempotency key); the graph's constraints let one of them commit and this one wrote nothing.
+        raise conflict("A concurrent change to the same record won; read it again and retry.") from None
 
 
 def checked_state(state: dict[str, Any] | None, version: int | None, *, kind: str, outside: str) -> dict[str, Any]:

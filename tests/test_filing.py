@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import datetime
 from typing import Any
 
@@ -230,6 +232,25 @@ async def test_the_same_person_filed_twice_is_a_conflict(demo: Graph, as_agency:
     assert again["data"]["fileMediator"]["code"] == "CONFLICT"
     assert again["data"]["fileMediator"]["field"] == "identityNumber"
     assert await size(demo) == before
+
+
+async def test_the_same_person_filed_twice_at_once_is_one_mediator_and_one_conflict(
+    demo: Graph, as_agency: AsAgency
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区律师调解工作室")
+    membership = {"organizationId": org["id"], "role": "MEMBER", "since": "2025-01-01"}
+    before = await size(demo)
+
+    racing = await asyncio.gather(
+        *(bureau(FILE_MEDIATOR, input=person(8) | {"name": f"并发{n}"}, membership=membership) for n in range(4))
+    )
+
+    outcomes = sorted(body["data"]["fileMediator"].get("code", "SAVED") for body in racing)
+    assert outcomes == ["CONFLICT", "CONFLICT", "CONFLICT", "SAVED"], racing
+    hashes = await demo.read("MATCH (m:Mediator) WHERE m.name STARTS WITH '并发' RETURN count(m) AS n")
+    assert hashes == [{"n": 1}]
+    assert await size(demo) != before
 
 
 @pytest.mark.parametrize(
