@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
+from graph.assessment import CURRENT_GRADE_RANK
 from graph.driver import Graph, Row
 from graph.filing import Tx
 from graph.records import GraphRecord
@@ -47,6 +48,8 @@ class ListFilter(GraphRecord):
     jurisdiction: str | None = None
     specialty: str | None = None
     language: str | None = None
+    grade: int | None = None
+    """Mediators whose current grade ranks this high or higher (1 is a scheme's highest); no organizations."""
 
 
 async def is_court(graph: Graph, tx: Tx, *, id: str) -> bool:
@@ -184,14 +187,15 @@ LIST: LiteralString = (
     " WITH c, s, r, t, [(t)<-[m:MEMBER_OF]-(p:Mediator) WHERE t:Organization AND p.status = 'FILED'"
     " AND m.since <= $on AND (m.until IS NULL OR m.until >= $on) | p] AS members"
     " UNWIND [null] + members AS p"
-    " WITH c, s, r, t, p, coalesce(p, t) AS x"
-    " WHERE ($specialty IS NULL OR $specialty IN coalesce(x.specialties, x.sectors, []))"
-    " AND ($language IS NULL OR $language IN coalesce(x.languages, []))"
+    " WITH c, s, r, t, p, coalesce(p, t) AS n"
+    " WHERE ($specialty IS NULL OR $specialty IN coalesce(n.specialties, n.sectors, []))"
+    " AND ($language IS NULL OR $language IN coalesce(n.languages, []))"
+    " AND ($grade IS NULL OR (n:Mediator AND coalesce(" + CURRENT_GRADE_RANK + ", $grade + 1) <= $grade))"
     " AND ($jurisdiction IS NULL"
-    " OR EXISTS { (x)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) }"
-    " OR EXISTS { (x)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->"
+    " OR EXISTS { (n)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) }"
+    " OR EXISTS { (n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->"
     "(:Jurisdiction {code: $jurisdiction}) })"
-    " WITH x.id AS id, x.name AS name, CASE WHEN x:Mediator THEN 'Mediator' ELSE 'Organization' END AS kind,"
+    " WITH n.id AS id, n.name AS name, CASE WHEN n:Mediator THEN 'Mediator' ELSE 'Organization' END AS kind,"
     " r.panels AS panels, r.since AS since, r.until AS until, r.certificateNo AS certificateNo,"
     " CASE WHEN s.id <> c.id THEN 'ADOPTED' WHEN p IS NOT NULL THEN 'THROUGH_ORGANIZATION' ELSE 'DIRECT' END AS how,"
     " CASE WHEN p IS NULL THEN null ELSE t.id END AS throughId,"
@@ -209,14 +213,14 @@ the courts whose lists it adopted, in one statement."""
 async def invited_entries(
     graph: Graph, *, court: str, on: date, where: ListFilter, skip: int, limit: int
 ) -> list[InvitedEntry]:
-    rows = await graph.read(LIST, court=court, on=on, skip=skip, limit=limit, **where.model_dump())
+    rows = await graph.read(LIST, court=court, on=on, gradeDay=on, skip=skip, limit=limit, **where.model_dump())
     return [InvitedEntry.model_validate(row) for row in rows]
 
 
 async def invited_entries_in(graph: Graph, tx: Tx, *, court: str, on: date, limit: int) -> list[InvitedEntry]:
     """The whole list inside the caller's transaction (for publication)."""
     rows = await graph.rows(
-        tx, LIST, court=court, on=on, skip=0, limit=limit, **ListFilter().model_dump()
+        tx, LIST, court=court, on=on, gradeDay=on, skip=0, limit=limit, **ListFilter().model_dump()
     )
     return [InvitedEntry.model_validate(row) for row in rows]
 
@@ -245,5 +249,14 @@ async def list_version(graph: Graph, *, court: str, version: int) -> Row | None:
         " RETURN n {.id, .courtId, .version, .publishedAt, .digest, .entries} AS props",
         court=court,
         version=version,
+    )
+    return rows[0]["props"] if rows else None
+
+
+async def version_by_id(graph: Graph, *, id: str) -> Row | None:
+    """A published version found by its id (a replayed publication returns the id it made first)."""
+    rows = await graph.read(
+        "MATCH (:Court)-[:PUBLISHED]->(n:InvitedListVersion {id: $id}) RETURN n {.id, .version, .digest} AS props",
+        id=id,
     )
     return rows[0]["props"] if rows else None

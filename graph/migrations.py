@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import LiteralString
 
+from graph.assessment import ASSESSMENT_STATEMENTS
 from graph.audit import AUDIT_STATEMENTS
+from graph.case import CASE_STATEMENTS
 from graph.driver import Graph
 from graph.idempotency import IDEMPOTENCY_STATEMENTS
 from graph.invitation import INVITATION_STATEMENTS
 from graph.oauth import OAUTH_STATEMENTS
+from graph.registration import REGISTRATION_STATEMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(5, "audit: hash-chained events", AUDIT_STATEMENTS),
     Migration(6, "invitations: published list versions", INVITATION_STATEMENTS),
+    Migration(7, "registrations: the bureau's queue and bulk batches", REGISTRATION_STATEMENTS),
+    Migration(8, "cases: unique case numbers through their keys", CASE_STATEMENTS),
+    Migration(9, "grades: assessments and open-assessment slots", ASSESSMENT_STATEMENTS),
 )
 
 LATEST = MIGRATIONS[-1].version

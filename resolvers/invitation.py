@@ -345,8 +345,8 @@ async def publish_invited_list(writer: Writer, *, idempotency_key: str | None) -
         writer, operation="publishInvitedList", payload={}, idempotency_key=idempotency_key, work=work
     )
     if replayed:
-        return Published(entity, 0, "", True)
-    return Published(entity, int(made["version"]), str(made["digest"]))
+        made.update(await store.version_by_id(writer.graph, id=entity) or {})
+    return Published(entity, int(made["version"]), str(made["digest"]), replayed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,7 +373,8 @@ def decode_offset(cursor: str) -> int:
 
 async def specially_invited_list(
     graph: Graph, *, court: str, panel: Specialty | None = None, jurisdiction: str | None = None,
-    specialty: Specialty | None = None, language: str | None = None, first: int | None = None, after: str | None = None,
+    specialty: Specialty | None = None, language: str | None = None, grade: int | None = None,
+    first: int | None = None, after: str | None = None,
 ) -> InvitedPage:
     """A court's list today in one statement: its own entries, members through organizations, adopted ones."""
     size = DEFAULT_PAGE if first is None else first
@@ -381,12 +382,15 @@ async def specially_invited_list(
         raise InputError(f"`first` must be between 0 and {MAX_PAGE}.", field="first")
     if panel is not None and panel not in PANELS:
         raise InputError(f"`panel`: {panel.value} is not a court panel.", field="panel")
+    if grade is not None and not 1 <= grade <= 10:
+        raise InputError("`grade` is a rank from 1 (a scheme's highest grade) down.", field="grade")
     start = decode_offset(after) if after else 0
     where = ListFilter(
         panel=panel.value if panel else None,
         jurisdiction=await known_code(graph, jurisdiction, field="jurisdiction"),
         specialty=specialty.value if specialty else None,
         language=language,
+        grade=grade,
     )
     rows = await store.invited_entries(
         graph, court=court, on=datetime.date.today(), where=where, skip=start, limit=size + 1

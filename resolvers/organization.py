@@ -44,10 +44,11 @@ from graph.vocabulary import (
     Specialty,
 )
 from resolvers.composition import Seat, composition_problems
+from resolvers.errors import InputError
 from resolvers.filing import Transition, Writer, checked_state, next_status, unit_of_work, validated
 from resolvers.identifiers import IdentifierError, parse_credit_code
 from resolvers.jurisdiction import known_code
-from resolvers.outcomes import FieldProblem, forbidden, invalid, not_found, stale
+from resolvers.outcomes import FieldProblem, Problem, ProblemCode, forbidden, invalid, not_found, stale
 from resolvers.pagination import Listing, build_filter
 
 __all__ = [
@@ -154,6 +155,16 @@ def organization_props(data: OrganizationInput, credit_code: str | None, writer:
     return organization_fields(data, credit_code) | source
 
 
+async def division(graph: Graph, code: str) -> str:
+    """A division code that exists, or a typed problem: in a mutation the location is input, not an argument."""
+    try:
+        found = await known_code(graph, code, field="jurisdiction")
+    except InputError as error:
+        raise invalid([FieldProblem("jurisdiction", str(error))]) from None
+    assert found is not None
+    return found
+
+
 async def file_organization(
     writer: Writer, raw: dict[str, Any], *, draft: bool, idempotency_key: str | None
 ) -> Saved:
@@ -161,8 +172,7 @@ async def file_organization(
     writer.require(AgencyKind.JUDICIAL_BUREAU)
     data = validated(OrganizationInput, raw)
     warnings, credit_code = organization_warnings(data.name, data.kind, data.credit_code)
-    jurisdiction = await known_code(writer.graph, data.jurisdiction, field="jurisdiction")
-    assert jurisdiction is not None
+    jurisdiction = await division(writer.graph, data.jurisdiction)
     new_id = str(uuid.uuid4())
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
@@ -251,8 +261,7 @@ async def amend_organization(
         }
         props = {key: value for key, value in props.items() if key in raw_keys(raw)}
         if data.jurisdiction is not None:
-            code = await known_code(writer.graph, data.jurisdiction, field="jurisdiction")
-            assert code is not None
+            code = await division(writer.graph, data.jurisdiction)
             await require_reach(writer, tx, code)
             await move_organization(writer.graph, tx, id=organization_id, jurisdiction=code)
         after = await update_organization(writer.graph, tx, id=organization_id, version=version, props=props)
@@ -299,6 +308,9 @@ async def change_organization_status(
         before = await writable_organization(writer, tx, organization_id, version)
         if transition is Transition.FILE:
             writer.require(AgencyKind.JUDICIAL_BUREAU)
+            if before.get("registrationStatus") == "PENDING":
+                message = "A partner's registration is decided with approveRegistration or rejectRegistration."
+                raise Problem(ProblemCode.ILLEGAL_TRANSITION, "id", message)
             return organization_id, [await complete_filing(writer, tx, organization_id, before)]
         status = next_status(transition, RecordStatus(before["status"]))
         if transition is Transition.REINSTATE:

@@ -20,8 +20,11 @@ from strawberry.types import ExecutionContext
 from schema.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.errors import ClientErrors
 from schema.limits import CostLimit, NoFederationIntrospection, OverloadingRule
+from schema.assessment import AssessmentMutation
+from schema.case_mutation import CaseMutation
 from schema.filing import FilingMutation
 from schema.invitation import InvitationMutation
+from schema.registration_mutation import RegistrationMutation
 from schema.query import Query
 
 MAX_DEPTH = 10
@@ -30,7 +33,7 @@ MAX_TOKENS = 2_000
 
 
 @strawberry.type(description="Changes to the roster and to courts' invited lists; each is one transaction with its audit events.")
-class Mutation(InvitationMutation, FilingMutation):
+class Mutation(AssessmentMutation, CaseMutation, InvitationMutation, RegistrationMutation, FilingMutation):
     pass
 
 

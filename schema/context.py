@@ -26,6 +26,7 @@ from resolvers.mediator import (
     trainings_of_mediators,
 )
 from resolvers.organization import OrganizationMember, OrganizationRecord, members_of_organizations, organizations_by_id
+from resolvers.assessment import AssessmentRecord, CurrentGrade, current_grades, grade_histories
 
 V = TypeVar("V")
 
@@ -56,6 +57,8 @@ class Loaders:
     members: DataLoader[str, list[OrganizationMember] | None] = field(init=False)
     credentials: DataLoader[str, list[CredentialRecord] | None] = field(init=False)
     trainings: DataLoader[str, list[CompletedTraining] | None] = field(init=False)
+    current_grades: DataLoader[str, CurrentGrade | None] = field(init=False)
+    grade_histories: DataLoader[str, list[AssessmentRecord] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         graph, viewer = self.graph, self.viewer
@@ -69,6 +72,8 @@ class Loaders:
         self.members = batched(lambda ids: members_of_organizations(graph, ids=ids, viewer=viewer))
         self.credentials = batched(lambda ids: credentials_of_mediators(graph, ids=ids, viewer=viewer))
         self.trainings = batched(lambda ids: trainings_of_mediators(graph, ids=ids, viewer=viewer))
+        self.current_grades = batched(lambda ids: current_grades(graph, ids=ids))
+        self.grade_histories = batched(lambda ids: grade_histories(graph, ids=ids, viewer=viewer))
 
 
 @dataclass(slots=True)

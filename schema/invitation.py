@@ -108,12 +108,19 @@ class InvitationQuery:
         jurisdiction: Annotated[str | None, strawberry.argument(description="Only entries in this division.")] = None,
         specialty: Annotated[Specialty | None, strawberry.argument(description="Only entries with this domain.")] = None,
         language: Annotated[str | None, strawberry.argument(description="Only mediators speaking this BCP 47 tag.")] = None,
+        grade: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Only mediators whose current grade ranks this high or better: 1 is a scheme's highest"
+                " grade, so 2 means grade 2 or better (chief counts as 1 where a scheme has one)."
+            ),
+        ] = None,
         first: Annotated[int | None, strawberry.argument(description="Page size: 20 when omitted, at most 100.")] = None,
         after: Annotated[str | None, strawberry.argument(description="An `endCursor` to continue after.")] = None,
     ) -> InvitedListConnection:
         page = await invitation.specially_invited_list(
             info.context.graph, court=str(court_id), panel=panel, jurisdiction=jurisdiction,
-            specialty=specialty, language=language, first=first, after=after,
+            specialty=specialty, language=language, grade=grade, first=first, after=after,
         )
         entries = [InvitedEntry.from_record(record) for record in page.entries]
         return InvitedListConnection(entries=entries, has_next_page=page.has_next, end_cursor=page.end_cursor)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,6 +14,9 @@ from schema.enums import Background, Employment, Gender, MembershipRole, RecordS
 from schema.node import Node
 from schema.organization import CURRENT, Organization
 from schema.permissions import protected
+
+if TYPE_CHECKING:
+    from schema.assessment import GradeAssessment
 
 YEAR = Annotated[int, strawberry.argument(description="The calendar year.")]
 
@@ -128,6 +131,20 @@ class Mediator(Node):
     async def training_hours(self, info: Info, year: YEAR) -> float:
         found = await info.context.loaders.trainings.load(str(self.id)) or []
         return sum(item.hours for item in found if item.completed_at.year == year)
+
+    @strawberry.field(description="The current grade's name: the latest decided, unexpired assessment; null if none.")
+    async def grade(self, info: Info) -> str | None:
+        found = await info.context.loaders.current_grades.load(str(self.id))
+        return found.grade if found else None
+
+    @protected(Scope.ROSTER_READ, "Every grade assessment, newest application first, with its steps and evidence.")
+    async def grade_history(
+        self, info: Info
+    ) -> list[Annotated[GradeAssessment, strawberry.lazy("schema.assessment")]]:
+        from schema.assessment import GradeAssessment  # schema.assessment imports this module through payloads
+
+        found = await info.context.loaders.grade_histories.load(str(self.id)) or []
+        return [GradeAssessment.from_record(record) for record in found]
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Mediator | None:

@@ -58,7 +58,7 @@ PUBLIC: frozenset[str] = frozenset(
         "Organization.chargesFee", "Organization.members",
         "Member.role", "Member.mediator",
         "Mediator.id", "Mediator.name", "Mediator.gender", "Mediator.specialties", "Mediator.languages",
-        "Mediator.memberships", "Mediator.credentials",
+        "Mediator.memberships", "Mediator.credentials", "Mediator.grade",
         "Membership.role", "Membership.organization",
         "Credential.id", "Credential.scheme", "Credential.level",
         "Query.speciallyInvitedList", "Query.invitedListVersion",
@@ -86,6 +86,17 @@ BEHIND_PROTECTED = frozenset(
         "ForbiddenByAgencyProblem", "IllegalTransitionProblem", "InvitationSaved", "ListAdopted", "ListPublished",
         "GradeScheme", "CriterionCheck", "GradeCheck", "GradeEligibility", "GradeCount", "AssessedMediator",
         "GradeReport", "TrainingStatus", "TrainingShortfall",
+        "GradeAssessment", "GradeAssessmentStep", "GradeAssessmentSaved",
+        "Registration", "RegistrationSaved", "MediatorsRegistered", "RowProblem", "RowsProblem", "PartnerDirectory",
+        "PartnerProvince",
+        "MediationCase", "CaseConnection", "CaseSaved", "LaterRoleCheck", "ScoreExplanation", "MediatorRecommendation",
+        "JurisdictionReport", "CourtReport", "PartnerReport", "ReportKindCount", "ReportStatusCount",
+        "ReportKindStatusCount",
+        "ReportOrganizationFigures", "ReportGradeCount", "ReportEmploymentCount", "ReportBackgroundCount",
+        "ReportMediatorFigures", "ReportTrainingCoverage", "ReportedOrganization", "ReportedOrganizations",
+        "ReportedOverdueCase", "ReportedOverdueCases", "ReportCaseFigures", "ReportPanelCount", "ReportInvitedFigures",
+        "ReportExpiringInvitation", "ReportExpiringInvitations", "ReportRegistrationFigures", "ReportRegistrationCount",
+        "ReportProvinceCount", "ReportAffiliates",
     }
 )
 """Types reachable only through protected fields; their fields need no declaration of their own."""

@@ -17,6 +17,8 @@ from resolvers.vocabulary import Direction as Dir
 from resolvers.vocabulary import Order as Ord
 from auth.scopes import Scope
 from schema import grading
+from schema.assessment import AssessmentQuery
+from schema.case import CaseQuery
 from schema.agency import Agency, Court, agency_from_record
 from schema.audit import TRAIL_DESCRIPTION
 from schema.audit import audit_trail as audit_trail_resolver
@@ -25,6 +27,8 @@ from schema.context import Info
 from schema.enums import AgencyKind, CourtLevel, Direction, JurisdictionLevel, Order
 from schema.inputs import MediatorFilter, OrganizationFilter
 from schema.invitation import InvitationQuery
+from schema.registration import RegistrationQuery
+from schema.report import ReportQuery
 from schema.jurisdiction import Jurisdiction, jurisdiction_of
 from schema.mediator import Mediator
 from schema.node import Node
@@ -41,7 +45,7 @@ NAME_PREFIX = Annotated[str | None, strawberry.argument(description="Names start
 
 
 @strawberry.type(description="The public directory of mediation organizations, mediators and the agencies around them.")
-class Query(InvitationQuery):
+class Query(AssessmentQuery, CaseQuery, InvitationQuery, RegistrationQuery, ReportQuery):
     @strawberry.field(description="Mediation organizations, filtered and sorted, one page at a time.")
     async def organizations(
         self,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from auth.clients import create_client
 from auth.scopes import Scope, parse_scopes
+from graph.assessment import merge_assessments
 from graph.driver import Graph
 from graph.node import is_empty
 from graph.vocabulary import (
@@ -29,6 +30,7 @@ from graph.vocabulary import (
     TrainingForm,
 )
 from resolvers.identifiers import credit_code_check_character, organization_code_check_character
+from seed.grades import demo_grades
 from seed.people import Person, make_person
 from seed.places import BUREAUS, COURTS, SICHUAN, Place
 from seed.roster import Roster, Row, division, load_roster, stable_id
@@ -317,7 +319,10 @@ def demo_roster(hash_key: bytes) -> Roster:
 
 
 async def load_demo(graph: Graph, *, hash_key: bytes) -> dict[str, int]:
-    return await load_roster(graph, demo_roster(hash_key))
+    roster = demo_roster(hash_key)
+    counts = await load_roster(graph, roster)
+    await merge_assessments(graph, rows=demo_grades(roster))
+    return counts
 
 
 DEMO_CLIENTS: tuple[tuple[str, str], ...] = (

@@ -307,3 +307,50 @@ async def test_a_page_of_the_list_is_one_statement_plus_one_batch_per_relation(d
 
     assert len(listed) == 1 + len(members(TRAFFIC))
     assert demo.round_trips.count == 3  # the page, the mediators, the organizations (entries and `through`)
+
+
+GRADED_LIST = """query($court: ID!, $grade: Int) { speciallyInvitedList(courtId: $court, grade: $grade, first: 100) {
+  entries { mediator { id grade } organization { id } } } }"""
+
+
+async def test_the_list_filters_by_current_grade(demo: Graph, as_agency: AsAgency, gql: GraphQLClient) -> None:
+    ranks = {
+        row["id"]: row["rank"]
+        for row in await demo.read(
+            "MATCH (m:Mediator)-[:ASSESSED]->(a:GradeAssessment {status: 'DECIDED'})"
+            " WHERE a.validFrom <= date() AND a.validUntil >= date() RETURN m.id AS id, a.rank AS rank"
+        )
+    }
+    graded = next(
+        m["organization"] for m in ROSTER.memberships
+        if m["mediator"] in ranks and m["organization"] not in (TRAFFIC, LABOUR, STUDIO)
+        and len(members(m["organization"])) >= 3
+    )
+    yucheng = await as_agency(YUCHENG, WRITE)
+    saved = await invite(yucheng, INVITE_ORG, org_input(graded, certificateNo="YC-2026-009"))
+    assert saved["__typename"] == "InvitationSaved", saved
+
+    async def listed(grade: int | None) -> set[str]:
+        body = await gql(GRADED_LIST, court=court(YUCHENG), grade=grade)
+        assert "errors" not in body, body
+        return {who(e) for e in body["data"]["speciallyInvitedList"]["entries"]}
+
+    everyone = await listed(None)
+    for grade in (1, 2, 3, 4):
+        expected = {who for who in everyone if who in ranks and ranks[who] <= grade}
+        assert await listed(grade) == expected
+    assert graded in everyone and any(ranks.get(who) for who in everyone)
+    refused = await gql(GRADED_LIST, court=court(YUCHENG), grade=0)
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_replayed_publication_returns_the_version_it_made(demo: Graph, as_agency: AsAgency) -> None:
+    yucheng = await as_agency(YUCHENG, WRITE)
+    publish = """mutation($key: String) { publishInvitedList(idempotencyKey: $key) {
+      __typename ... on ListPublished { version digest replayed } } }"""
+
+    first = (await yucheng(publish, key="yucheng-notice-board-1"))["data"]["publishInvitedList"]
+    again = (await yucheng(publish, key="yucheng-notice-board-1"))["data"]["publishInvitedList"]
+
+    assert first["version"] >= 1 and first["replayed"] is False
+    assert again == first | {"replayed": True}

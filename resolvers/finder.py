@@ -1,0 +1,77 @@
+"""findMediators: invited by a court (directly or through an invited organization), in a jurisdiction subtree,
+with a specialty, of a minimum grade, meeting this year's training hours, speaking a language, full- or
+part-time, on a court panel. Every filter is optional; they combine with AND; pages are keyset cursors by name.
+
+"Grade 2 or better" is a rank: `minGrade: 2` keeps mediators whose current grade ranks 1 or 2 in the scheme it
+was decided under (Ya'an's 首席 ranks 1, its 一级 ranks 2). Training hours are this calendar year's, against
+the annual (and first-year pre-job) hours of the scheme of the mediator's province.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from graph.driver import Graph
+from graph.finder import MediatorSearch, count_found_mediators, search_mediators
+from graph.mediator import MediatorRecord
+from graph.page import PageRequest
+from graph.viewer import Viewer
+from graph.vocabulary import Employment, Specialty
+from resolvers.errors import InputError
+from resolvers.grading import DEFAULT_SCHEME, SCHEMES
+from resolvers.jurisdiction import known_code
+from resolvers.pagination import Listing, build_filter
+
+MAX_GRADE_RANK = 10
+
+
+def finder_rules(today: datetime.date) -> dict[str, Any]:
+    """The training rules the statement applies, from the scheme files; grades are current on `today`."""
+    national = SCHEMES[DEFAULT_SCHEME].training
+    training = [
+        {"province": province, "annual": s.training.annual_hours, "preJob": s.training.pre_job_hours}
+        for s in SCHEMES.values()
+        for province in s.provinces
+    ]
+    return {
+        "today": today,
+        "gradeDay": today,
+        "yearStart": datetime.date(today.year, 1, 1),
+        "yearEnd": datetime.date(today.year, 12, 31),
+        "training": training,
+        "annual": national.annual_hours,
+        "preJob": national.pre_job_hours,
+    }
+
+
+async def find_mediators(
+    graph: Graph,
+    *,
+    court: str | None = None,
+    jurisdiction: str | None = None,
+    specialty: Specialty | None = None,
+    min_grade: int | None = None,
+    training_met: bool | None = None,
+    language: str | None = None,
+    employment: Employment | None = None,
+    panel: Specialty | None = None,
+    page: PageRequest,
+    viewer: Viewer,
+) -> Listing[MediatorRecord]:
+    if min_grade is not None and not 1 <= min_grade <= MAX_GRADE_RANK:
+        raise InputError(f"`minGrade` is a rank from 1 (highest) to {MAX_GRADE_RANK}.", field="minGrade")
+    where = build_filter(
+        MediatorSearch,
+        court=court,
+        jurisdiction=await known_code(graph, jurisdiction, field="jurisdiction"),
+        specialty=specialty,
+        min_grade=min_grade,
+        training_met=training_met,
+        language=language,
+        employment=employment,
+        panel=panel,
+    )
+    rules = finder_rules(datetime.date.today())
+    found = await search_mediators(graph, where=where, rules=rules, page=page, viewer=viewer)
+    return Listing(found, page.order, lambda: count_found_mediators(graph, where=where, rules=rules, viewer=viewer))

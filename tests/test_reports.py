@@ -1,0 +1,345 @@
+"""Cross-department reports (issue #6): each figure checked against the same figure computed from the demo
+roster in `tests/report_expectations.py`, and each report's reach over anonymous, wrong scope, wrong agency
+and the right caller."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from graph.driver import Graph
+from seed.roster import stable_id
+from tests.conftest import AsAgency, GraphQLClient
+from tests.report_expectations import Case, Demo, case_figures, inside
+
+TODAY = datetime.date.today()
+START, END = TODAY - datetime.timedelta(days=120), TODAY
+WUHOU, YUCHENG = "510107", "511802"
+WUHOU_BUREAU, YUCHENG_BUREAU = "成都市武侯区司法局", "雅安市雨城区司法局"
+WUHOU_COURT, YUCHENG_COURT, CHENGDU_COURT = "成都市武侯区人民法院", "雅安市雨城区人民法院", "成都市中级人民法院"
+ACFTU, PBOC = "中华全国总工会", "中国人民银行"
+READ = "reports:read"
+MEDICAL = "成都市武侯区医疗纠纷人民调解委员会"
+TRAFFIC = "成都市武侯区道路交通事故纠纷人民调解委员会"
+
+CASE_FIELDS = "accepted closed agreements successRate averageDays overdue"
+JURISDICTION_REPORT = """query($code: String!, $start: Date, $end: Date) {
+  jurisdictionReport(jurisdiction: $code, periodStart: $start, periodEnd: $end) {
+    jurisdictionCode jurisdictionName periodStart periodEnd asOf
+    organizations { total byKind { kind organizations } byStatus { status count }
+      byKindAndStatus { kind status organizations } }
+    mediators { total fullTime fullTimeRatio ungraded byGrade { scheme grade rank mediators }
+      byEmployment { employment mediators } byBackground { background mediators } }
+    training { year annualHours preJobHours mediators met share }
+    understaffedOrganizations { totalCount organizations { name kind fullTime fullTimeMinimum organization { id } } }
+    compositionBreaches { totalCount organizations { name members chairs women brokenRules } }
+    cases { """ + CASE_FIELDS + """ byReferrer { referrerId referrerKind """ + CASE_FIELDS + """ } }
+    overdueCases { totalCount cases { caseCode mediatorId referrerId daysOverdue } }
+  } }"""
+COURT_REPORT = """query($court: ID!, $start: Date, $end: Date) {
+  courtReport(courtId: $court, periodStart: $start, periodEnd: $end) {
+    courtId name
+    invited { organizations mediators byPanel { panel organizations mediators } }
+    expiringInvitations { totalCount invitations { kind targetId until } }
+    cases { """ + CASE_FIELDS + """ } } }"""
+PARTNER_REPORT = """query($partner: ID!, $start: Date, $end: Date) {
+  partnerReport(partnerId: $partner, periodStart: $start, periodEnd: $end) {
+    partnerId name jurisdictionCode
+    registrations { total byStatus { status count } byProvince { provinceCode records }
+      counts { kind status provinceCode provinceName records } }
+    affiliates { organizations mediators }
+    cases { """ + CASE_FIELDS + """ } } }"""
+
+
+def agency(name: str) -> str:
+    return stable_id("agency", name)
+
+
+def period() -> dict[str, str]:
+    return {"start": START.isoformat(), "end": END.isoformat()}
+
+
+async def report(client: GraphQLClient, query: str, **variables: Any) -> dict[str, Any] | None:
+    body = await client(query, **variables)
+    assert "errors" not in body, body
+    found: dict[str, Any] | None = next(iter(body["data"].values()))
+    return found
+
+
+def given_cases(demo: Demo) -> list[Case]:
+    """Cases for Wuhou mediators and one from Yucheng, to the Wuhou court and the trade unions."""
+    wuhou = sorted(demo.current(WUHOU, TODAY))
+    yucheng = sorted(demo.current(YUCHENG, TODAY))
+    court, union = agency(WUHOU_COURT), agency(ACFTU)
+    day = lambda n: TODAY - datetime.timedelta(days=n)
+    return [
+        Case("(2026)川0107民诉前调1号", wuhou[0], court, day(100), day(70), day(90), "AGREEMENT"),
+        Case("(2026)川0107民诉前调2号", wuhou[0], court, day(60), day(30), day(40), "NO_AGREEMENT"),
+        Case("(2026)川0107民诉前调3号", wuhou[1], court, day(50), day(20)),
+        Case("(2026)川0107民诉前调4号", wuhou[2], court, day(400), day(370), day(380), "AGREEMENT"),
+        Case("(2026)川1802民诉前调5号", yucheng[0], court, day(30), day(1), day(5), "AGREEMENT"),
+        Case("工会调〔2026〕6号", wuhou[1], union, day(10), day(-20)),
+        Case("工会调〔2026〕7号", wuhou[2], union, day(30), day(5), day(2), "AGREEMENT"),
+    ]
+
+
+async def store_cases(graph: Graph, cases: list[Case]) -> None:
+    """Only these cases exist: whatever the demo seeded is removed first."""
+    await graph.write("MATCH ()-[h:HANDLED]->() DELETE h")
+    await graph.write(
+        "UNWIND $cases AS c MATCH (m:Mediator {id: c.mediator}), (a:Agency {id: c.agency})"
+        " CREATE (m)-[h:HANDLED]->(a) SET h += c.props",
+        cases=[{"mediator": c.mediator, "agency": c.agency, "props": c.props()} for c in cases],
+    )
+
+
+async def given_staffing_problems(graph: Graph, demo: Demo) -> tuple[str, str]:
+    """A full-time vice-chair of the medical committee turns part-time; a residents' committee loses its chair."""
+    medical = demo.organization_named(MEDICAL)
+    vice = next(m["mediator"] for m in demo.members(medical, TODAY) if m["role"] == "VICE_CHAIR")
+    demo.mediators[vice]["employment"] = "PART_TIME"
+    await graph.write("MATCH (m:Mediator {id: $id}) SET m.employment = 'PART_TIME'", id=vice)
+    committee = next(
+        o for o in demo.roster.organizations
+        if o["jurisdiction"].startswith(WUHOU) and o["props"]["kind"] == "RESIDENTS_COMMITTEE"
+    )
+    chair = next(m for m in demo.members(committee["id"], TODAY) if m["role"] == "CHAIR")
+    chair["until"] = TODAY - datetime.timedelta(days=1)
+    await graph.write(
+        "MATCH (:Mediator {id: $m})-[r:MEMBER_OF]->(:Organization {id: $o}) SET r.until = $until",
+        m=chair["mediator"], o=committee["id"], until=chair["until"],
+    )
+    return MEDICAL, committee["props"]["name"]
+
+
+async def test_the_jurisdiction_report_matches_the_demo_roster(demo: Graph, as_agency: AsAgency) -> None:
+    model = Demo()
+    cases = given_cases(model)
+    await store_cases(demo, cases)
+    understaffed_name, breaking_name = await given_staffing_problems(demo, model)
+    bureau = await as_agency(WUHOU_BUREAU, READ)
+
+    found = await report(bureau, JURISDICTION_REPORT, code=WUHOU, **period())
+
+    assert found is not None
+    assert (found["jurisdictionName"], found["periodStart"], found["asOf"]) == ("武侯区", START.isoformat(), TODAY.isoformat())
+    kinds = model.organization_counts(WUHOU)
+    assert {k["kind"]: k["organizations"] for k in found["organizations"]["byKind"]} == dict(kinds)
+    assert found["organizations"]["total"] == sum(kinds.values()) > 0
+    assert found["organizations"]["byStatus"] == [{"status": "FILED", "count": sum(kinds.values())}]
+    assert found["organizations"]["byKindAndStatus"] == [
+        {"kind": kind, "status": "FILED", "organizations": n} for kind, n in sorted(kinds.items())
+    ]
+
+    serving = model.serving(WUHOU, START, END)
+    people = model.mediators
+    employment = Counter(people[m]["employment"] for m in serving)
+    mediators = found["mediators"]
+    assert mediators["total"] == len(serving) > 0
+    assert {e["employment"]: e["mediators"] for e in mediators["byEmployment"]} == dict(employment)
+    assert mediators["fullTime"] == employment["FULL_TIME"]
+    assert mediators["fullTimeRatio"] == round(employment["FULL_TIME"] / len(serving), 4)
+    assert {b["background"]: b["mediators"] for b in mediators["byBackground"]} == dict(Counter(people[m]["background"] for m in serving))
+    grades = Counter(g for g in (model.grade_of(m, TODAY) for m in serving) if g is not None)
+    assert {(g["scheme"], g["grade"], g["rank"]): g["mediators"] for g in mediators["byGrade"]} == dict(grades)
+    assert sum(grades.values()) > 0 and mediators["ungraded"] == len(serving) - sum(grades.values())
+
+    met = sum(model.met_training(m, TODAY.year) for m in serving)
+    assert found["training"] == {
+        "year": TODAY.year, "annualHours": 20.0, "preJobHours": 10.0, "mediators": len(serving), "met": met,
+        "share": round(met / len(serving), 4),
+    }
+
+    understaffed = [(o["name"], o["fullTime"], o["fullTimeMinimum"]) for o in found["understaffedOrganizations"]["organizations"]]
+    assert understaffed == model.understaffed(WUHOU, TODAY)
+    assert understaffed_name in [name for name, _, _ in understaffed]
+    assert found["understaffedOrganizations"]["totalCount"] == len(understaffed)
+    breaches = [(o["name"], o["brokenRules"]) for o in found["compositionBreaches"]["organizations"]]
+    assert breaches == model.breaches(WUHOU, TODAY)
+    assert breaking_name in [name for name, _ in breaches]
+
+    mine = [c for c in cases if c.mediator in serving]
+    assert {k: found["cases"][k] for k in CASE_FIELDS.split()} == case_figures(mine, START, END, TODAY)
+    by_referrer = {r["referrerId"]: {k: r[k] for k in CASE_FIELDS.split()} for r in found["cases"]["byReferrer"]}
+    assert by_referrer == {
+        who: case_figures([c for c in mine if c.agency == who], START, END, TODAY) for who in {c.agency for c in mine}
+    }
+    overdue = [c for c in mine if c.accepted and not c.closed and c.deadline and c.deadline < TODAY]
+    assert [(c["caseCode"], c["mediatorId"], c["daysOverdue"]) for c in found["overdueCases"]["cases"]] == [
+        (c.code, c.mediator, (TODAY - c.deadline).days) for c in overdue if c.deadline
+    ]
+    assert found["overdueCases"]["totalCount"] == len(overdue) == 1
+
+
+async def test_a_province_report_for_the_platform_sums_its_counties(demo: Graph, as_agency: AsAgency) -> None:
+    model = Demo()
+    admin = await as_agency("调解名册平台管理中心", READ)
+
+    province = await report(admin, JURISDICTION_REPORT, code="510000")
+
+    assert province is not None
+    assert province["organizations"]["total"] == len(model.roster.organizations)
+    assert province["mediators"]["total"] == len(model.serving("510000", datetime.date(TODAY.year, 1, 1), TODAY))
+    assert province["understaffedOrganizations"] == {"totalCount": 0, "organizations": []}
+    assert province["compositionBreaches"] == {"totalCount": 0, "organizations": []}
+
+
+async def counts(graph: Graph) -> list[dict[str, Any]]:
+    return await graph.read(
+        "MATCH (n) WITH count(n) AS nodes OPTIONAL MATCH ()-[r]->() RETURN nodes, count(r) AS edges"
+    )
+
+
+@pytest.mark.parametrize(
+    ("agency_name", "scopes", "outcome"),
+    [
+        (None, None, "UNAUTHENTICATED"),
+        (WUHOU_BUREAU, "roster:read", "FORBIDDEN"),
+        (YUCHENG_BUREAU, READ, "NULL"),
+        (YUCHENG_COURT, READ, "NULL"),
+        (WUHOU_BUREAU, READ, "REPORT"),
+        (WUHOU_COURT, READ, "REPORT"),
+    ],
+)
+async def test_the_jurisdiction_report_needs_reports_read_and_reach(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient, agency_name: str | None, scopes: str | None, outcome: str
+) -> None:
+    caller = await as_agency(agency_name, scopes) if agency_name and scopes else gql
+    before = await counts(demo)
+
+    body = await caller(JURISDICTION_REPORT, code=WUHOU)
+
+    if outcome in ("UNAUTHENTICATED", "FORBIDDEN"):
+        assert body["data"] == {"jurisdictionReport": None}
+        assert body["errors"][0]["extensions"]["code"] == outcome
+    elif outcome == "NULL":
+        assert body == {"data": {"jurisdictionReport": None}}
+    else:
+        assert body["data"]["jurisdictionReport"]["mediators"]["total"] > 0
+    assert await counts(demo) == before
+
+
+async def test_bad_report_arguments_are_refused(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU_BUREAU, READ)
+
+    reversed_period = await bureau(JURISDICTION_REPORT, code=WUHOU, start="2026-05-01", end="2026-01-01")
+    bad_code = await bureau(JURISDICTION_REPORT, code="51010")
+    too_many = await bureau("query { jurisdictionReport(jurisdiction: \"510107\") { overdueCases(first: 101) { totalCount } } }")
+
+    assert reversed_period["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert bad_code["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert too_many["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_report_runs_one_statement_per_selected_section(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU_BUREAU, READ)
+    demo.round_trips.count = 0
+    await report(bureau, "query { jurisdictionReport(jurisdiction: \"510107\") { jurisdictionCode } }")
+    baseline = demo.round_trips.count
+    demo.round_trips.count = 0
+
+    await report(bureau, "query { jurisdictionReport(jurisdiction: \"510107\") { mediators { total } training { met } } }")
+
+    assert demo.round_trips.count == baseline + 1  # mediators and training share one statement
+
+
+INVITE_ORG = """mutation($input: OrganizationInvitationInput!) { inviteOrganization(input: $input) { __typename } }"""
+INVITE_MEDIATOR = """mutation($input: MediatorInvitationInput!) { inviteMediator(input: $input) { __typename } }"""
+CLEAR = {"criminalRecord": False, "seriousAdministrativePenalty": False, "dishonestJudgmentDebtor": False}
+
+
+async def test_the_court_report_counts_its_list_by_panel_and_its_cases(demo: Graph, as_agency: AsAgency) -> None:
+    model = Demo()
+    cases = given_cases(model)
+    await store_cases(demo, cases)
+    court = await as_agency(WUHOU_COURT, "invitations:write reports:read")
+    traffic = model.organization_named(TRAFFIC)
+    members = sorted(m["mediator"] for m in model.members(traffic, TODAY))
+    single = min(model.current(WUHOU, TODAY) - set(members))
+    soon = TODAY + datetime.timedelta(days=30)
+    assert (await court(INVITE_ORG, input={"organizationId": traffic, "panels": ["ROAD_TRAFFIC"], "certificateNo": "WH-1"}))[
+        "data"]["inviteOrganization"]["__typename"] == "InvitationSaved"
+    invited = await court(INVITE_MEDIATOR, input={
+        "mediatorId": single, "panels": ["FAMILY", "ROAD_TRAFFIC"], "certificateNo": "WH-2", "exclusionCheck": CLEAR,
+        "until": soon.isoformat(),
+    })
+    assert invited["data"]["inviteMediator"]["__typename"] == "InvitationSaved", invited
+
+    found = await report(court, COURT_REPORT, court=agency(WUHOU_COURT), **period())
+
+    assert found is not None and found["name"] == WUHOU_COURT
+    assert found["invited"] == {
+        "organizations": 1,
+        "mediators": len(members) + 1,
+        "byPanel": [
+            {"panel": "FAMILY", "organizations": 0, "mediators": 1},
+            {"panel": "ROAD_TRAFFIC", "organizations": 1, "mediators": len(members) + 1},
+        ],
+    }
+    assert found["expiringInvitations"] == {
+        "totalCount": 1, "invitations": [{"kind": "Mediator", "targetId": single, "until": soon.isoformat()}]
+    }
+    own = [c for c in cases if c.agency == agency(WUHOU_COURT)]
+    assert found["cases"] == case_figures(own, START, END, TODAY)
+    assert found["cases"]["closed"] == 3
+
+
+@pytest.mark.parametrize(
+    ("agency_name", "seen"),
+    [(WUHOU_COURT, True), (CHENGDU_COURT, True), (WUHOU_BUREAU, True), (YUCHENG_COURT, False), (ACFTU, False)],
+)
+async def test_a_court_report_is_read_by_the_court_and_those_above_it(
+    demo: Graph, as_agency: AsAgency, agency_name: str, seen: bool
+) -> None:
+    caller = await as_agency(agency_name, READ)
+
+    found = await report(caller, COURT_REPORT, court=agency(WUHOU_COURT))
+
+    assert (found is not None) is seen
+
+
+def union_organizations(model: Demo, root: str) -> list[str]:
+    return [o["id"] for o in model.roster.organizations if o["partner"] == ACFTU and inside(o["jurisdiction"], root)]
+
+
+async def test_the_partner_report_counts_its_registrations_affiliates_and_cases(demo: Graph, as_agency: AsAgency) -> None:
+    model = Demo()
+    cases = given_cases(model)
+    await store_cases(demo, cases)
+    union = await as_agency(ACFTU, READ)
+    organizations = union_organizations(model, "510000")
+    members = {m["mediator"] for o in organizations for m in model.members(o, TODAY)}
+
+    found = await report(union, PARTNER_REPORT, partner=agency(ACFTU), **period())
+
+    assert found is not None and found["jurisdictionCode"] is None
+    assert found["registrations"] == {
+        "total": len(organizations),
+        "byStatus": [{"status": "FILED", "count": len(organizations)}],
+        "byProvince": [{"provinceCode": "51", "records": len(organizations)}],
+        "counts": [{"kind": "ORGANIZATION", "status": "FILED", "provinceCode": "51", "provinceName": "四川省",
+                    "records": len(organizations)}],
+    }
+    assert len(organizations) > 1
+    assert found["affiliates"] == {"organizations": len(organizations), "mediators": len(members)}
+    assert found["cases"] == case_figures([c for c in cases if c.agency == agency(ACFTU)], START, END, TODAY)
+
+
+async def test_a_bureau_reads_a_partner_report_restricted_to_its_jurisdiction(demo: Graph, as_agency: AsAgency) -> None:
+    model = Demo()
+    bureau, other_partner = await as_agency(WUHOU_BUREAU, READ), await as_agency(PBOC, READ)
+    organizations = union_organizations(model, WUHOU)
+    members = {m["mediator"] for o in organizations for m in model.members(o, TODAY)}
+
+    found = await report(bureau, PARTNER_REPORT, partner=agency(ACFTU))
+    outside = await bureau("query($p: ID!) { partnerReport(partnerId: $p, jurisdiction: \"511802\") { name } }", p=agency(ACFTU))
+    foreign = await report(other_partner, PARTNER_REPORT, partner=agency(ACFTU))
+
+    assert found is not None and found["jurisdictionCode"] == WUHOU
+    assert len(organizations) == 1
+    assert found["affiliates"] == {"organizations": 1, "mediators": len(members)}
+    assert outside == {"data": {"partnerReport": None}}
+    assert foreign is None
