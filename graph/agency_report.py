@@ -135,7 +135,8 @@ async def invited_by_panel(
 async def expiring_invitations(
     graph: Graph, *, court: str, jurisdiction: str | None, today: date, horizon: date, limit: int, viewer: Viewer
 ) -> ExpiringPage:
-    """The court's own ACTIVE invitations ending between `today` and `horizon`, soonest first."""
+    """The court's own ACTIVE invitations ending between `today` and `horizon`, soonest first; the certificate
+    number only with `$vRoster`, as `InvitedEntry.certificateNo` needs `roster:read`."""
     rows = await graph.read(
         _COURT
         + " UNWIND [(x)-[r:INVITES]->(t) WHERE r.status = 'ACTIVE' AND r.until >= $today AND r.until <= $horizon"
@@ -143,7 +144,8 @@ async def expiring_invitations(
         " WITH scope, found.target AS t, found.invitation AS r WHERE " + _TARGET_IN_SCOPE
         + " WITH r, t ORDER BY r.until, t.name, t.id"
         " WITH collect({kind: CASE WHEN t:Mediator THEN 'Mediator' ELSE 'Organization' END, id: t.id, name: t.name,"
-        " panels: r.panels, since: r.since, until: r.until, certificateNo: r.certificateNo}) AS listed"
+        " panels: r.panels, since: r.since, until: r.until,"
+        " certificateNo: CASE WHEN $vRoster THEN r.certificateNo END}) AS listed"
         " RETURN size(listed) AS total, listed[0..$limit] AS rows",
         court=court,
         jurisdiction=jurisdiction,

@@ -70,7 +70,9 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready: dates as `YYYY-MM-DD`; datetimes in UTC as `YYYY-MM-DDTHH:MM:SS.ffffffZ`."""
+    """What JSON cannot write itself: dates as `YYYY-MM-DD`; datetimes in UTC as `YYYY-MM-DDTHH:MM:SS.ffffffZ`;
+    enums as their values; other mappings as dicts. Called by `json.dumps` only for such values, so plain
+    strings, numbers, lists and dicts (nearly everything an event holds) cost no Python call each."""
     if isinstance(value, DateTime | Date):
         value = value.to_native()  # nanoseconds truncated to microseconds
     if isinstance(value, datetime):
@@ -78,13 +80,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
-        return _plain(value.value)
+        return value.value
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if value is None or isinstance(value, str | int | float):
-        return value
+        return {str(key): item for key, item in value.items()}
     raise TypeError(f"cannot audit a value of type {type(value).__name__}")
 
 
@@ -98,7 +96,9 @@ def canonical(value: Any) -> str:
     maps are JSON's own; anything else (times, durations, NaN) is refused. Encode the result as UTF-8 to
     hash it.
     """
-    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        value, default=_plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def event_hash(fields: Mapping[str, Any]) -> str:
@@ -253,14 +253,18 @@ async def record_changes(
     changes: Sequence[Change],
     actor: Actor,
     at: datetime | None = None,
+    fresh: frozenset[str] = frozenset(),
 ) -> None:
     """Append one event per change, in order, inside the caller's transaction: one statement reads the chain
-    heads, then one per kind of entity creates the events."""
+    heads, then one per kind of entity creates the events. `fresh` names entities created in this
+    transaction, whose chains start here unread (were one not new after all, the (entityId, seq) constraint
+    refuses the commit)."""
     if not changes:
         return
     kinds = [EntityKind(change.entity_kind) for change in changes]  # an unknown kind raises before any write
     moment = _utc(at or datetime.now(UTC))
-    heads = await chain_heads(graph, tx, entity_ids=sorted({change.entity_id for change in changes}))
+    chained = sorted({change.entity_id for change in changes} - fresh)
+    heads = await chain_heads(graph, tx, entity_ids=chained) if chained else {}
     events: list[dict[str, Any]] = []
     for change, kind in zip(changes, kinds, strict=True):
         seq, prev_hash = heads.get(change.entity_id, (0, None))
@@ -288,12 +292,23 @@ _IN_REACH: LiteralString = (
 """Whether `n` (the audited entity, or a mediator holding the audited credential or training) is in reach."""
 
 
-async def audit_trail(graph: Graph, *, entity_id: str, viewer: Viewer, limit: int) -> list[AuditEventRecord]:
+async def audit_trail(
+    graph: Graph,
+    *,
+    entity_id: str,
+    viewer: Viewer,
+    limit: int,
+    withheld: Sequence[str] = (),
+    agency: str | None = None,
+    sees_withheld: bool = False,
+) -> list[AuditEventRecord]:
     """The entity's first `limit` events by `seq`, or none when the entity is outside the viewer's reach.
 
     Organizations and mediators are in reach as the viewer's roster is; a credential or a training through
     a mediator holding or completing it; jurisdictions, agencies and entities no longer in the graph only
-    for a national viewer. `viewer.roster` must be true for anything to be in reach.
+    for a national viewer. `viewer.roster` must be true for anything to be in reach. Events whose operation
+    is in `withheld` are returned only to a national viewer, to `sees_withheld`, or to the `agency` that
+    acted in them; the others keep their `seq`, so a trail may skip numbers.
     """
     rows = await graph.read(
         "OPTIONAL MATCH (:AuditEvent {entityId: $entityId})-[:ABOUT]->(entity)"
@@ -302,9 +317,13 @@ async def audit_trail(graph: Graph, *, entity_id: str, viewer: Viewer, limit: in
         " WITH n WHERE " + _IN_REACH +
         " WITH n LIMIT 1"
         " MATCH (ev:AuditEvent {entityId: $entityId})"
+        " WHERE NOT ev.operation IN $withheld OR $vNational OR $seesWithheld OR ev.actorAgency = $agency"
         " RETURN " + _EVENT + " AS event ORDER BY ev.seq LIMIT $limit",
         entityId=entity_id,
         limit=limit,
+        withheld=list(withheld),
+        agency=agency,
+        seesWithheld=sees_withheld,
         **viewer.params(),
     )
     return [AuditEventRecord.model_validate(row["event"]) for row in rows]

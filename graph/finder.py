@@ -4,7 +4,8 @@ The statement starts from the most selective anchor it is given (a court's list,
 subtree, else every mediator; a closed choice among literal fragments), applies the cheap property filters,
 and computes the current grade and this year's training hours only when those filters are asked for. Only
 FILED mediators inside the viewer's report reach (`graph/report.py` MEDIATOR_IN_REACH) are found; the page's
-projection still follows the roster policy (`MEDIATOR_IN_FULL`), so `reports:read` alone shows public fields.
+projection still follows the roster policy (`MEDIATOR_IN_FULL`), so `reports:read` alone shows public fields,
+and the filters on employment and training hours, which are not public, match no one without `roster:read`.
 """
 
 from __future__ import annotations
@@ -77,15 +78,17 @@ _FILTERS: LiteralString = (
     " WITH n WHERE n.status = 'FILED' AND " + MEDIATOR_IN_REACH
     + " AND ($specialty IS NULL OR $specialty IN n.specialties)"
     " AND ($language IS NULL OR $language IN n.languages)"
-    " AND ($employment IS NULL OR n.employment = $employment)"
+    " AND ($employment IS NULL OR ($vRoster AND n.employment = $employment))"
     " AND ($jurisdiction IS NULL OR EXISTS { (n)-[m:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)"
     "-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) WHERE " + _CURRENT + " })"
     " WITH n WHERE CASE WHEN $minGrade IS NULL THEN true ELSE coalesce(" + CURRENT_GRADE_RANK + ", 99) <= $minGrade END"
     " WITH n, CASE WHEN $trainingMet IS NULL THEN null ELSE " + _PROVINCE + " END AS province,"
     " CASE WHEN $trainingMet IS NULL THEN null ELSE " + FIRST_SINCE + " END AS firstSince,"
     " CASE WHEN $trainingMet IS NULL THEN 0.0 ELSE " + YEAR_HOURS + " END AS hours"
-    " WITH n WHERE $trainingMet IS NULL OR (hours >= " + _REQUIRED + ") = $trainingMet"
+    " WITH n WHERE $trainingMet IS NULL OR ($vRoster AND (hours >= " + _REQUIRED + ") = $trainingMet)"
 )
+"""Filters on fields that are not public (employment, the training ledger) match only with `$vRoster`: in reach,
+that is MEDIATOR_IN_FULL, so a filter never tells a caller what the field itself would not (as `mediators`)."""
 
 
 def _anchor(where: MediatorSearch) -> LiteralString:

@@ -4,8 +4,9 @@ or a partner agency, with the reach check inside it.
 Reach (`reports:read` is checked on the field): a national viewer reads every report; a judicial bureau or a
 court reads the subtree of its own jurisdiction and the courts inside it; a partner agency reads its own
 partner report; a bureau or court also reads a partner's figures restricted to its own subtree. The checks use
-the viewer's `$vNational`, `$vJurisdiction` and `$vPartner`, never `$vRoster`: the scope on the field decides
-whether reports may be read at all, these decide where.
+the viewer's `$vNational`, `$vJurisdiction` and `$vPartner`: the scope on the field decides whether reports may
+be read at all, these decide where. `$vRoster` decides only values that identify one record (a case's number,
+see NUMBER_READABLE): those need what reading the record needs, as everywhere else in the API.
 
 Population: "the mediators of a subtree" are those with a membership overlapping the period in an organization
 located in it. Per-mediator values come from pattern comprehensions (linear on ArcadeDB; a `CALL (n) {...}`
@@ -18,6 +19,7 @@ from datetime import date
 from typing import Any, LiteralString
 
 from graph.assessment import CURRENT_GRADE
+from graph.case import CaseReader
 from graph.driver import Graph, Row
 from graph.records import GraphRecord
 from graph.viewer import Viewer
@@ -98,19 +100,27 @@ among the closed, durations from acceptance to closing, and cases overdue today 
 The cases reach the rows through a pattern comprehension: on ArcadeDB a MATCH from a node bound by an earlier
 clause is far slower than a comprehension (measured in tests/benchmarks/bench_reports.py)."""
 
+NUMBER_READABLE: LiteralString = "($vRoster AND ($vNational OR $vBureau OR x.id = $vAgency))"
+"""Whether the reader of a jurisdiction report may see the number of case `(n)-[h:HANDLED]->(x)`: what
+`mediationCase` needs (`graph/case.py` CASE_IN_REACH, with a `CaseReader`'s parameters). A bureau's branch
+there always holds here: the report's mediators serve inside a subtree the bureau reaches (ROOT_IN_REACH)."""
+
 OVERDUE: LiteralString = (
     "[(n)-[h:HANDLED]->(x) WHERE h.acceptedAt IS NOT NULL AND h.closedAt IS NULL AND h.deadline < $today"
-    " | {caseCode: h.caseCode, caseType: h.caseType, acceptedAt: h.acceptedAt, deadline: h.deadline,"
-    " mediatorId: n.id, mediatorName: n.name, referrerId: x.id, referrerName: x.name,"
+    " | {caseCode: h.caseCode, readable: " + NUMBER_READABLE + ", caseType: h.caseType, acceptedAt: h.acceptedAt,"
+    " deadline: h.deadline, mediatorId: n.id, mediatorName: n.name, referrerId: x.id, referrerName: x.name,"
     " daysOverdue: duration.inDays(h.deadline, $today).days}]"
 )
 """Mediator `n`'s open cases past their deadline today."""
 
 OVERDUE_LIST: LiteralString = (
     " WITH c ORDER BY c.deadline, c.caseCode"
-    " WITH collect(c) AS listed"
+    " WITH collect({caseCode: CASE WHEN c.readable THEN c.caseCode END, caseType: c.caseType,"
+    " acceptedAt: c.acceptedAt, deadline: c.deadline, mediatorId: c.mediatorId, mediatorName: c.mediatorName,"
+    " referrerId: c.referrerId, referrerName: c.referrerName, daysOverdue: c.daysOverdue}) AS listed"
     " RETURN size(listed) AS total, listed[0..$limit] AS rows"
 )
+"""The overdue cases, earliest deadline first; a number the reader may not read leaves the statement as null."""
 
 
 class Period(GraphRecord):
@@ -309,14 +319,15 @@ async def cases_in_subtree(
 
 
 async def overdue_in_subtree(
-    graph: Graph, *, jurisdiction: str, period: Period, limit: int, viewer: Viewer
+    graph: Graph, *, jurisdiction: str, period: Period, limit: int, reader: CaseReader
 ) -> OverduePage:
-    """Open cases past their deadline today, of the subtree's mediators, earliest deadline first."""
+    """Open cases past their deadline today, of the subtree's mediators, earliest deadline first; each case's
+    number only where `reader` may read the case (`NUMBER_READABLE`)."""
     rows = await graph.read(
         _MEDIATORS + " UNWIND " + OVERDUE + " AS c" + OVERDUE_LIST,
         jurisdiction=jurisdiction,
         limit=limit,
         **period.params(),
-        **viewer.params(),
+        **reader.params(),
     )
     return OverduePage.model_validate(rows[0]) if rows else OverduePage(total=0, rows=[])

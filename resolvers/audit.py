@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from graph.audit import AuditEventRecord, EntityKind, audit_trail, chains, count_events
+from graph.audit import AuditEventRecord, EntityKind, audit_trail, canonical, chains, count_events
 from graph.driver import Graph
 from graph.viewer import Viewer
 from resolvers.errors import InputError
@@ -68,13 +69,49 @@ def audit_viewer(viewer: Viewer) -> Viewer:
     return dataclasses.replace(viewer, roster=True, pii=False)
 
 
-async def trail(graph: Graph, *, entity_id: str, viewer: Viewer) -> list[AuditEventRecord]:
-    """The entity's events by `seq`; empty for an entity without events or outside the caller's reach."""
+CASE_OPERATIONS = ("recordCaseReferral", "acceptCase", "extendCaseDeadline", "closeCase", "recordJudicialConfirmation")
+"""Case events sit on the mediator's chain but belong to the case: `cases` shows a case to the agency that
+referred it, bureaus over the mediator and the platform, so a mediator's trail shows them to no one else."""
+
+PERSONAL = frozenset({"phone", "identityMasked", "identityHash"})
+"""Personal data in an event's before and after; `audit:read` never shows it (see `redacted`)."""
+
+REDACTED = "[redacted]"
+
+
+def redacted(record: AuditEventRecord) -> AuditEventRecord:
+    """The event with personal values in `before` and `after` replaced by `[redacted]` (keys kept, so a reader
+    sees that they changed). The stored event is untouched: `audit verify` works on the graph, not on this."""
+
+    def clean(text: str | None) -> str | None:
+        if text is None:
+            return None
+        values = json.loads(text)
+        if not isinstance(values, dict) or not PERSONAL & values.keys():
+            return text
+        return canonical({key: REDACTED if key in PERSONAL and value is not None else value
+                          for key, value in values.items()})
+
+    return record.model_copy(update={"before": clean(record.before), "after": clean(record.after)})
+
+
+async def trail(
+    graph: Graph, *, entity_id: str, viewer: Viewer, agency: str | None = None, bureau: bool = False
+) -> list[AuditEventRecord]:
+    """The entity's events by `seq`; empty for an entity without events or outside the caller's reach.
+
+    `agency` is the caller's agency and `bureau` whether it is a judicial bureau: case events are shown to
+    the referring agency, bureaus and the platform only (`CASE_OPERATIONS`). Personal data is redacted.
+    """
     try:
         uuid.UUID(entity_id)
     except ValueError as error:
         raise InputError("`entityId` is not a registry id (a UUID).", field="entityId") from error
-    return await audit_trail(graph, entity_id=entity_id, viewer=audit_viewer(viewer), limit=MAX_TRAIL)
+    records = await audit_trail(
+        graph, entity_id=entity_id, viewer=audit_viewer(viewer), limit=MAX_TRAIL,
+        withheld=CASE_OPERATIONS, agency=agency, sees_withheld=bureau,
+    )
+    return [redacted(record) for record in records]
 
 
 def first_break(events: Sequence[AuditEventRecord]) -> BrokenLink | None:

@@ -79,7 +79,7 @@ async def record_case_referral(writer: Writer, raw: dict[str, Any], *, idempoten
             raise invalid([FieldProblem("mediatorId", "Only a FILED mediator may be referred a case.")])
         if writer.agency_kind is AgencyKind.COURT:
             court_code = facts["courtCode"]
-            if court_code and not code.legacy and code.court_code != court_code:
+            if court_code and (not code.legacy or code.names_court) and code.court_code != court_code:
                 message = f"This number was issued by court {code.court_code}; the calling court's code is {court_code}."
                 raise invalid([FieldProblem("caseCode", message)])
             if not facts["invited"]:

@@ -36,6 +36,7 @@ _SHAPE = re.compile(
     rf"(?P<suffix>之[一二三四五六七八九十\d]{{1,3}})?$"
 )
 _MODERN_MIDDLE = re.compile(rf"^(?P<court>最高法|[{PROVINCES}](?:\d{{4}}|\d{{2}})?)(?P<type>{_CJK}{{1,8}})$")
+_MODERN_COURT = re.compile(rf"^(?:最高法|[{PROVINCES}](?:\d{{4}}|\d{{2}})?)$")
 
 
 class CaseCodeError(ValueError):
@@ -56,6 +57,12 @@ class CaseCode:
     def key(self) -> str:
         """What makes two numbers the same case: brackets, spaces, "字第" and leading zeros do not count."""
         return f"{self.year}|{self.court_code}|{self.type_code}|{self.serial}|{self.suffix or ''}"
+
+    @property
+    def names_court(self) -> bool:
+        """Whether the court part is a court code (浙02, 川0107, 最高法), which names one court, even when the
+        number is written the pre-2016 way; a free pre-2016 abbreviation (武) names none that can be checked."""
+        return _MODERN_COURT.match(self.court_code) is not None
 
     @property
     def pre_filing(self) -> bool:

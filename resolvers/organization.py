@@ -308,8 +308,11 @@ async def change_organization_status(
         before = await writable_organization(writer, tx, organization_id, version)
         if transition is Transition.FILE:
             writer.require(AgencyKind.JUDICIAL_BUREAU)
-            if before.get("registrationStatus") == "PENDING":
-                message = "A partner's registration is decided with approveRegistration or rejectRegistration."
+            if before.get("registrationStatus") in ("PENDING", "REJECTED"):
+                message = (
+                    "A partner's registration is decided with approveRegistration or rejectRegistration;"
+                    " a rejected one returns to the queue when its partner amends it."
+                )
                 raise Problem(ProblemCode.ILLEGAL_TRANSITION, "id", message)
             return organization_id, [await complete_filing(writer, tx, organization_id, before)]
         status = next_status(transition, RecordStatus(before["status"]))

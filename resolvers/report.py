@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from graph.case import CaseReader
 from graph.driver import Graph
 from graph.report import (
     CaseGroup,
@@ -247,6 +248,8 @@ class JurisdictionReport:
     name: str
     period: Period
     rule: TrainingRule
+    reader: CaseReader
+    """Who reads case numbers: the agency and its kind beside the viewer (`graph/case.py`)."""
     _mediators: Once[list[MediatorGroup]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -289,7 +292,7 @@ class JurisdictionReport:
 
     async def overdue_cases(self, first: int | None) -> OverduePage:
         return await overdue_in_subtree(
-            self.graph, jurisdiction=self.code, period=self.period, limit=list_size(first), viewer=self.viewer
+            self.graph, jurisdiction=self.code, period=self.period, limit=list_size(first), reader=self.reader
         )
 
 
@@ -300,12 +303,14 @@ async def jurisdiction_report(
     start: datetime.date | None,
     end: datetime.date | None,
     viewer: Viewer,
+    reader: CaseReader | None = None,
 ) -> JurisdictionReport | None:
-    """None when the division is unknown or outside the caller's reach."""
+    """None when the division is unknown or outside the caller's reach. Case numbers are shown as `reader`
+    may read the cases; without one, only to a national viewer with the roster scope."""
     code = valid_division(jurisdiction)
     period = report_period(start, end)
     found = await subtree_in_reach(graph, jurisdiction=code, viewer=viewer)
     if found is None:
         return None
     rule = scheme_for_division(code).training
-    return JurisdictionReport(graph, viewer, code, str(found["name"]), period, rule)
+    return JurisdictionReport(graph, viewer, code, str(found["name"]), period, rule, reader or CaseReader(viewer))

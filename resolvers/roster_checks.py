@@ -76,6 +76,8 @@ class Resolved:
     organizations: dict[str, Target] = field(default_factory=dict)
     mediators: dict[str, str] = field(default_factory=dict)
     people: dict[str, Person] = field(default_factory=dict)
+    fresh: set[str] = field(default_factory=set)
+    """Ids of the organizations and mediators the import creates (none stored under their natural keys)."""
     courts: dict[str, str] = field(default_factory=dict)
     """The guiding basic court of each division the file's FILED organizations are in."""
 
@@ -130,6 +132,8 @@ async def _check_organizations(
         elif before is not None and not may_become(before.status, plan.status):
             problems.append(_status_problem("organization", str(before.status)))
         org_id = before.id if before else natural_id("organization", plan.jurisdiction, plan.key)
+        if before is None and not same:
+            resolved.fresh.add(org_id)
         owner = owners.get(plan.credit_code or "")
         if owner is not None and owner.id != org_id:
             problems.append(("credit_code", f"Organization {owner.id} already has this credit code."))
@@ -171,7 +175,9 @@ async def _resolve_mediators(graph: Graph, plans: Plans, resolved: Resolved) -> 
         before = stored.get(hashed)
         if before is not None and not may_become(before.status, plan.status):
             plans.bad.append(BadRow(plan.line, *_status_problem("mediator", str(before.status))))
-        resolved.mediators.setdefault(hashed, natural_id("mediator", hashed))
+        if hashed not in resolved.mediators:
+            resolved.mediators[hashed] = natural_id("mediator", hashed)
+            resolved.fresh.add(resolved.mediators[hashed])
         resolved.people[hashed] = Person(plan.gender, plan.employment, plan.status.value)
     for membership in plans.memberships.values():
         if membership.hash not in resolved.mediators and membership.hash not in plans.broken:

@@ -160,7 +160,11 @@ async def write_batch(
                     "until": row["until"]})
             for row in rows
         ]
-    await record_changes(graph, tx, changes=changes, actor=importer.actor)
+    created = frozenset(  # new in this batch: their chains start here (a membership row's mediator is not)
+        change.entity_id for change in changes
+        if change.operation in ("importOrganization", "importMediator") and change.entity_id in resolved.fresh
+    )
+    await record_changes(graph, tx, changes=changes, actor=importer.actor, fresh=created)
 
 
 async def _write_organizations(

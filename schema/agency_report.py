@@ -82,7 +82,7 @@ class ReportExpiringInvitation:
     panels: list[Specialty] = strawberry.field(description="The panels of the invitation.")
     since: datetime.date | None = strawberry.field(description="First day of the invitation.")
     until: datetime.date = strawberry.field(description="Last day of the invitation.")
-    certificate_no: str | None = strawberry.field(description="The certificate number.")
+    certificate_no: str | None = strawberry.field(description="The certificate number; null without `roster:read`.")
 
 
 @strawberry.type(description="Invitations ending within 90 days: the first ones and how many there are.")

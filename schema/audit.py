@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.agency import AgencyKind
 from resolvers.audit import AuditEventRecord, EntityKind, trail
 from schema.context import Info
 
@@ -75,5 +76,10 @@ ENTITY_ID = Annotated[strawberry.ID, strawberry.argument(description="The regist
 
 async def audit_trail(info: Info, entity_id: ENTITY_ID) -> list[AuditEvent]:
     """The resolver of `Query.auditTrail`; the caller's agency policy runs inside the read."""
-    records = await trail(info.context.graph, entity_id=str(entity_id), viewer=info.context.viewer)
+    principal = info.context.principal
+    records = await trail(
+        info.context.graph, entity_id=str(entity_id), viewer=info.context.viewer,
+        agency=principal.agency_id if principal else None,
+        bureau=principal is not None and principal.agency_kind is AgencyKind.JUDICIAL_BUREAU,
+    )
     return [AuditEvent.from_record(record) for record in records]

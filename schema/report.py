@@ -22,6 +22,7 @@ from schema.agency_report import (
     court_report,
     partner_report,
 )
+from schema.case import reader as case_reader
 from schema.connection import AFTER, FIRST, Connection, connection
 from schema.context import Info
 from schema.enums import Background, Employment, OrganizationKind, Specialty
@@ -144,7 +145,9 @@ class ReportedOrganizations:
 
 @strawberry.type(description="An accepted case still open after its deadline.")
 class ReportedOverdueCase:
-    case_code: str | None = strawberry.field(description="The court's or partner's case code.")
+    case_code: str | None = strawberry.field(
+        description="The court's or partner's case code; null unless the caller may read the case (`mediationCase`)."
+    )
     case_type: str | None = strawberry.field(description="The case type.")
     accepted_at: datetime.date | None = strawberry.field(description="When the mediator accepted it.")
     deadline: datetime.date | None = strawberry.field(description="Its deadline, extensions included.")
@@ -252,7 +255,8 @@ class ReportQuery:
         self, info: Info, jurisdiction: JURISDICTION, period_start: PERIOD_START = None, period_end: PERIOD_END = None
     ) -> JurisdictionReport | None:
         found = await data.jurisdiction_report(
-            info.context.graph, jurisdiction=jurisdiction, start=period_start, end=period_end, viewer=info.context.viewer
+            info.context.graph, jurisdiction=jurisdiction, start=period_start, end=period_end, viewer=info.context.viewer,
+            reader=case_reader(info),
         )
         if found is None:
             return None
@@ -294,10 +298,18 @@ class ReportQuery:
         ] = None,
         met_training_hours: Annotated[
             bool | None,
-            strawberry.argument(description="True: met this year's training hours so far; false: not yet met."),
+            strawberry.argument(
+                description="True: met this year's training hours so far; false: not yet met. Needs `roster:read`"
+                " (the hours are not public): without it, matches no one."
+            ),
         ] = None,
         language: Annotated[str | None, strawberry.argument(description="Speaking this BCP 47 language tag.")] = None,
-        employment: Annotated[Employment | None, strawberry.argument(description="Full-time or part-time.")] = None,
+        employment: Annotated[
+            Employment | None,
+            strawberry.argument(
+                description="Full-time or part-time. Needs `roster:read` (not public): without it, matches no one."
+            ),
+        ] = None,
         panel: Annotated[
             Specialty | None,
             strawberry.argument(description="Invited on this court panel (of `invitedBy`, else of any court)."),

@@ -49,7 +49,7 @@ def by_name(model: Demo, ids: set[str]) -> list[str]:
 async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_agency: AsAgency) -> None:
     model = Demo()
     people = model.mediators
-    admin = await as_agency(ADMIN, READ)
+    admin = await as_agency(ADMIN, f"{READ} roster:read")  # employment and training hours are not public
     wuhou = model.current(WUHOU, TODAY)
     chengdu = model.current(CHENGDU, TODAY)
     year = TODAY.year

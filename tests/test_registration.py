@@ -212,9 +212,16 @@ async def test_a_registration_is_not_filed_past_the_queue(demo: Graph, as_agency
     before = await counts(demo)
 
     refused = await data(wuhou, COMPLETE, id=saved["id"], version=saved["version"])
+    unchanged = await counts(demo)
+    rejected = await data(wuhou, REJECT, id=saved["id"], version=saved["version"], reason="地址不详")
+    rejected_state = await counts(demo)
+    after_rejection = await data(wuhou, COMPLETE, id=saved["id"], version=rejected["registration"]["version"])
 
     assert (refused["code"], refused["field"]) == ("ILLEGAL_TRANSITION", "id")
-    assert await counts(demo) == before
+    assert unchanged == before
+    assert (after_rejection["code"], after_rejection["field"]) == ("ILLEGAL_TRANSITION", "id")
+    assert await counts(demo) == rejected_state
+    assert (await data(acftu, MINE))["nodes"][0]["registrationStatus"] == "REJECTED"
 
 
 async def test_a_rejection_carries_its_reason_to_the_partner(demo: Graph, as_agency: AsAgency) -> None:

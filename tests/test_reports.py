@@ -120,7 +120,7 @@ async def test_the_jurisdiction_report_matches_the_demo_roster(demo: Graph, as_a
     cases = given_cases(model)
     await store_cases(demo, cases)
     understaffed_name, breaking_name = await given_staffing_problems(demo, model)
-    bureau = await as_agency(WUHOU_BUREAU, READ)
+    bureau = await as_agency(WUHOU_BUREAU, f"{READ} roster:read")  # case numbers need roster:read
 
     found = await report(bureau, JURISDICTION_REPORT, code=WUHOU, **period())
 

@@ -18,6 +18,7 @@ from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
 from graph.driver import Graph
 from graph.roster_io import natural_id
+from resolvers.audit import verify_audit
 from resolvers.identifiers import identity_hash, resident_id_check_character
 from resolvers.roster_export import export_roster_file, exported_rows
 from resolvers.roster_file import BadRow, RosterFormat, write_rows
@@ -214,6 +215,20 @@ async def test_importing_the_same_file_again_changes_no_counts(graph: Graph, tmp
     assert await counts(graph, audit=False) == first
     assert await exported_rows(graph, jurisdiction="510107") == exported
     assert await count_events(graph) == 2 * 14, "each import of a row is on the audit trail"
+
+
+async def test_chains_stay_intact_across_batches_and_runs(graph: Graph, tmp_path: Path) -> None:
+    """New entities start their chains unread; an entity written in an earlier batch or run continues its own."""
+    await skeleton(graph)
+    path = roster_file(tmp_path, committee("yl-1"))
+    woman = natural_id("mediator", identity_hash(identity(2, female=True), key=HASH_KEY))
+
+    await import_as(graph, path, batch_size=1)
+    await import_as(graph, path, batch_size=100)
+
+    assert await operations(graph, woman) == ["importMediator", "importMembership"] * 2
+    report = await verify_audit(graph)
+    assert report.first_broken is None and report.checked_events == 2 * 7
 
 
 async def test_a_person_already_on_the_roster_keeps_their_id(graph: Graph, tmp_path: Path) -> None:
