@@ -35,8 +35,8 @@ credit codes, references, overlapping memberships, terms, divisions that exist a
 reach, and the composition rules of every FILED organization the file touches over its memberships in the
 graph and in the file together. Any bad row: the report lists all of them and nothing is written.
 
-Writing: batches of about 5,000 rows in dependency order (organizations, mediators, memberships), each one
-transaction of UNWIND MERGE statements on the natural keys plus one audit event per row (`record_changes`).
+Writing: batches of about 5,000 rows in dependency order (organizations; each mediator with its memberships;
+memberships of mediators already on the roster), each one transaction of UNWIND MERGE statements on the natural keys plus one audit event per row (`record_changes`).
 A FILED organization is FILED_WITH the importing bureau with the bureau's next filing number (none for a
 national import) and GUIDED_BY the nearest basic court, which gets the filing notice. A row that merges into
 a stored record overwrites the columns it carries and bumps the version, as an amendment does; importing the
@@ -51,7 +51,7 @@ import io
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from auth.upload import Importer, RosterUpload, Upload, UploadResult
 from graph.audit import Change, record_changes
@@ -81,6 +81,8 @@ from resolvers.roster_rows import (
 )
 
 BATCH = 5_000
+P = TypeVar("P", OrganizationPlan, MediatorPlan, MembershipPlan)
+
 
 @dataclass(slots=True)
 class ImportReport:
@@ -112,12 +114,8 @@ async def write_plans(
     progress: Progress | None,
     after_batch: Callable[[int], Awaitable[None]] | None,
 ) -> int:
-    def in_file_order(found: Iterable[Plan]) -> list[Plan]:
-        return sorted(found, key=lambda plan: plan.line)
-
-    items = [*in_file_order(plans.organizations.values()), *in_file_order(plans.mediators.values()),
-             *in_file_order(plans.memberships.values())]
     written = 0
+    items = _in_write_order(plans)
     for chunk in chunks(items, batch_size):
 
         async def work(tx: Tx, chunk: Sequence[Plan] = chunk) -> None:
@@ -130,6 +128,23 @@ async def write_plans(
         if after_batch:
             await after_batch(written)
     return written
+
+
+def _in_write_order(plans: Plans) -> list[Plan]:
+    """Organizations first, then each mediator followed by its memberships (its audit chain then grows
+    within one batch, with no chain head to read), then memberships of mediators already on the roster;
+    each group in file order."""
+
+    def in_file_order(found: Iterable[P]) -> list[P]:
+        return sorted(found, key=lambda plan: plan.line)
+
+    held: dict[str, list[MembershipPlan]] = {}
+    for membership in in_file_order(plans.memberships.values()):
+        held.setdefault(membership.hash, []).append(membership)
+    items: list[Plan] = [*in_file_order(plans.organizations.values())]
+    for mediator in in_file_order(plans.mediators.values()):
+        items += [mediator, *held.pop(mediator.hash, [])]
+    return items + in_file_order(plan for group in held.values() for plan in group)
 
 
 async def write_batch(
