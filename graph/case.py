@@ -230,11 +230,12 @@ async def list_cases(graph: Graph, *, where: CaseFilter, skip: int, limit: int, 
 
 async def barring_cases(graph: Graph, *, mediator: str, key: str, reader: CaseReader) -> list[Row]:
     """Cases the mediator accepted (so mediated) whose number, or a later litigation number recorded for
-    it, is `key`. Any court may ask, as may the agency that referred the case and national viewers."""
+    it, is `key`. Any court may ask (it seats assessors and hears witnesses); anyone else learns of the cases
+    it may read (CASE_IN_REACH): its own referrals or, for a bureau, its mediators' cases."""
     return await graph.read(
         "MATCH (m:Mediator {id: $mediator})-[h:HANDLED]->(a:Agency)"
         " WHERE h.acceptedAt IS NOT NULL AND (h.codeKey = $key OR $key IN coalesce(h.laterCodeKeys, []))"
-        " AND $vRoster AND ($vNational OR $vCourt OR a.id = $vAgency)"
+        " AND (($vRoster AND $vCourt) OR " + CASE_IN_REACH + ")"
         " RETURN h.id AS id, h.caseCode AS caseCode ORDER BY h.caseCode",
         mediator=mediator,
         key=key,

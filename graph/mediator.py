@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from graph.assessment import CURRENT_GRADE_RANK
 from graph.driver import Graph
 from graph.page import Page, PageRequest, paged_query, split_page
 from graph.records import Choices, Filter, Language, Names, Tracked
-from graph.viewer import MEDIATOR_IN_FULL, Viewer
+from graph.viewer import AWAITING, MEDIATOR_IN_FULL, MEDIATOR_LISTED, Viewer
 from graph.vocabulary import Background, Employment, Gender, RecordStatus, Specialty
 
 
@@ -36,6 +38,10 @@ class MediatorFilter(Filter):
     language: Language | None = None
     name_prefix: Names | None = None
     name_contains: Names | None = None
+    min_grade: int | None = None
+
+    def params(self) -> dict[str, Any]:
+        return super().params() | {"gradeDay": date.today()}
 
 
 
@@ -65,6 +71,8 @@ _FILTER = (
     " AND ($jurisdiction IS NULL OR EXISTS {"
     " (n)-[r:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction})"
     " WHERE r.until IS NULL OR r.until >= date() })"
+    " AND " + MEDIATOR_LISTED
+    + " WITH n WHERE CASE WHEN $minGrade IS NULL THEN true ELSE coalesce(" + CURRENT_GRADE_RANK + ", 99) <= $minGrade END"
 )
 
 
@@ -88,7 +96,8 @@ async def count_mediators(graph: Graph, *, where: MediatorFilter, viewer: Viewer
 async def mediators_by_id(graph: Graph, *, ids: Sequence[str], viewer: Viewer) -> dict[str, MediatorRecord]:
     rows = await graph.read(
         "UNWIND $ids AS id MATCH (n:Mediator {id: id})"
-        " WITH n, " + MEDIATOR_IN_FULL + " AS full RETURN " + PROJECTION + " AS node",
+        " WITH n, " + MEDIATOR_IN_FULL + " AS full WHERE full OR NOT " + AWAITING +
+        " RETURN " + PROJECTION + " AS node",
         ids=list(ids),
         **viewer.params(),
     )

@@ -12,7 +12,7 @@ from graph.mediator import MediatorRecord
 from graph.organization import PROJECTION as ORGANIZATION
 from graph.organization import OrganizationRecord
 from graph.records import GraphRecord
-from graph.viewer import MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
+from graph.viewer import AWAITING, MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
 from graph.vocabulary import MembershipRole
 
 
@@ -47,7 +47,7 @@ async def memberships_of_mediators(
         "UNWIND $ids AS mediatorId"
         " MATCH (:Mediator {id: mediatorId})-[r:MEMBER_OF]->(n:Organization)"
         " WITH mediatorId, r, n, " + ORGANIZATION_IN_FULL + " AS full"
-        " WHERE full OR r.until IS NULL OR r.until >= date()"
+        " WHERE full OR ((r.until IS NULL OR r.until >= date()) AND NOT " + AWAITING + ")"
         " RETURN mediatorId, " + _TERM + " AS membership, " + ORGANIZATION + " AS organization"
         " ORDER BY r.since DESC, n.id",
         ids=list(ids),
@@ -66,7 +66,7 @@ async def members_of_organizations(
         "UNWIND $ids AS organizationId"
         " MATCH (:Organization {id: organizationId})<-[r:MEMBER_OF]-(n:Mediator)"
         " WITH organizationId, r, n, " + MEDIATOR_IN_FULL + " AS full"
-        " WHERE full OR r.until IS NULL OR r.until >= date()"
+        " WHERE full OR ((r.until IS NULL OR r.until >= date()) AND NOT " + AWAITING + ")"
         " RETURN organizationId, " + _TERM + " AS membership, " + MEDIATOR + " AS mediator"
         " ORDER BY r.role, n.name, n.id",
         ids=list(ids),

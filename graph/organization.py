@@ -10,7 +10,7 @@ from graph.driver import Graph
 from graph.jurisdiction import LOCATION, JurisdictionRecord
 from graph.page import Page, PageRequest, paged_query, split_page
 from graph.records import Choices, Filter, Names, Tracked
-from graph.viewer import ORGANIZATION_IN_FULL, Viewer
+from graph.viewer import AWAITING, ORGANIZATION_IN_FULL, ORGANIZATION_LISTED, Viewer
 from graph.vocabulary import OrganizationKind, RecordStatus, Specialty
 
 
@@ -62,6 +62,7 @@ _FILTER = (
     " AND ($nameContains IS NULL OR toLower(n.name) CONTAINS toLower($nameContains))"
     " AND ($jurisdiction IS NULL OR EXISTS {"
     " (n)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) })"
+    " AND " + ORGANIZATION_LISTED
 )
 
 
@@ -77,15 +78,16 @@ async def find_organizations(
     return split_page(rows, page, OrganizationRecord)
 
 
-async def count_organizations(graph: Graph, *, where: OrganizationFilter) -> int:
-    rows = await graph.read(_FILTER + " RETURN count(n) AS total", **where.params())
+async def count_organizations(graph: Graph, *, where: OrganizationFilter, viewer: Viewer) -> int:
+    rows = await graph.read(_FILTER + " RETURN count(n) AS total", **where.params(), **viewer.params())
     return int(rows[0]["total"])
 
 
 async def organizations_by_id(graph: Graph, *, ids: Sequence[str], viewer: Viewer) -> dict[str, OrganizationRecord]:
     rows = await graph.read(
         "UNWIND $ids AS id MATCH (n:Organization {id: id})"
-        " WITH n, " + ORGANIZATION_IN_FULL + " AS full RETURN " + PROJECTION + " AS node",
+        " WITH n, " + ORGANIZATION_IN_FULL + " AS full WHERE full OR NOT " + AWAITING +
+        " RETURN " + PROJECTION + " AS node",
         ids=list(ids),
         **viewer.params(),
     )

@@ -19,6 +19,8 @@ class Viewer:
     national: bool = False
     jurisdiction: str | None = None
     partner: str | None = None
+    written: tuple[str, ...] = ()
+    """Records this request wrote: their writer sees them listed even while they await a decision."""
 
     def params(self) -> dict[str, Any]:
         return {
@@ -27,6 +29,7 @@ class Viewer:
             "vNational": self.national,
             "vJurisdiction": self.jurisdiction,
             "vPartner": self.partner,
+            "vWritten": list(self.written),
         }
 
 
@@ -49,6 +52,17 @@ MEDIATOR_IN_FULL: LiteralString = (
     " OR EXISTS { (n)-[:MEMBER_OF]->(:Organization)-[:AFFILIATED_WITH]->(:PartnerAgency {id: $vPartner}) }))))"
 )
 """Whether mediator `n` is seen in full; personal data additionally needs `$vPii`."""
+
+AWAITING: LiteralString = "(coalesce(n.status = 'PENDING', false) AND NOT n.id IN $vWritten)"
+"""Whether record `n` awaits its filing decision: a bureau's draft or a partner's registration. Such a record
+is listed, found by id and shown as a member only where it is seen in full (or to the request that wrote it);
+it is not yet in the public directory."""
+
+ORGANIZATION_LISTED: LiteralString = "(NOT " + AWAITING + " OR " + ORGANIZATION_IN_FULL + ")"
+"""Whether organization `n` is in the viewer's directory at all."""
+
+MEDIATOR_LISTED: LiteralString = "(NOT " + AWAITING + " OR " + MEDIATOR_IN_FULL + ")"
+"""Whether mediator `n` is in the viewer's directory at all."""
 
 IN_REACH: LiteralString = (
     "($vNational OR ($vJurisdiction IS NOT NULL AND EXISTS {"

@@ -26,6 +26,12 @@ from resolvers.pagination import Listing, build_filter
 MAX_GRADE_RANK = 10
 
 
+def valid_grade_rank(rank: int | None) -> None:
+    """`minGrade` is a rank: 1 is a scheme's highest grade."""
+    if rank is not None and not 1 <= rank <= MAX_GRADE_RANK:
+        raise InputError(f"`minGrade` is a rank from 1 (highest) to {MAX_GRADE_RANK}.", field="minGrade")
+
+
 def finder_rules(today: datetime.date) -> dict[str, Any]:
     """The training rules the statement applies, from the scheme files; grades are current on `today`."""
     national = SCHEMES[DEFAULT_SCHEME].training
@@ -59,8 +65,7 @@ async def find_mediators(
     page: PageRequest,
     viewer: Viewer,
 ) -> Listing[MediatorRecord]:
-    if min_grade is not None and not 1 <= min_grade <= MAX_GRADE_RANK:
-        raise InputError(f"`minGrade` is a rank from 1 (highest) to {MAX_GRADE_RANK}.", field="minGrade")
+    valid_grade_rank(min_grade)
     where = build_filter(
         MediatorSearch,
         court=court,

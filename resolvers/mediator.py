@@ -40,6 +40,7 @@ from graph.vocabulary import (
     Specialty,
 )
 from resolvers.composition import term_problems
+from resolvers.finder import valid_grade_rank
 from resolvers.filing import Transition, Writer, checked_state, next_status, unit_of_work, validated
 from resolvers.identifiers import IdentifierError, age_on, identity_hash, parse_resident_id
 from resolvers.jurisdiction import known_code
@@ -74,9 +75,11 @@ async def list_mediators(
     language: str | None = None,
     name_prefix: str | None = None,
     name_contains: str | None = None,
+    min_grade: int | None = None,
     page: PageRequest,
     viewer: Viewer,
 ) -> Listing[MediatorRecord]:
+    valid_grade_rank(min_grade)
     where = build_filter(
         MediatorFilter,
         jurisdiction=await known_code(graph, jurisdiction, field="jurisdiction"),
@@ -88,6 +91,7 @@ async def list_mediators(
         language=language,
         name_prefix=name_prefix,
         name_contains=name_contains,
+        min_grade=min_grade,
     )
     found = await find_mediators(graph, where=where, page=page, viewer=viewer)
     return Listing(found, page.order, lambda: count_mediators(graph, where=where, viewer=viewer))

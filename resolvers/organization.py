@@ -83,7 +83,7 @@ async def list_organizations(
         name_contains=name_contains,
     )
     found = await find_organizations(graph, where=where, page=page, viewer=viewer)
-    return Listing(found, page.order, lambda: count_organizations(graph, where=where))
+    return Listing(found, page.order, lambda: count_organizations(graph, where=where, viewer=viewer))
 
 
 class OrganizationInput(BaseModel):

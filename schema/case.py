@@ -179,7 +179,11 @@ class CaseQuery:
     ) -> CaseConnection:
         return await _page(info, agency_id, None, jurisdiction, None, True, first, after)
 
-    @protected(READ, "Whether a mediator who mediated a case is barred from a later role in it (Art 16).")
+    @protected(
+        READ,
+        "Whether a mediator who mediated a case is barred from a later role in it (Art 16). A court learns of"
+        " any case; anyone else only of the cases it may read (its referrals; for a bureau, its mediators').",
+    )
     async def later_role_check(
         self, info: Info,
         mediator_id: Annotated[strawberry.ID, strawberry.argument(description="The mediator.")],

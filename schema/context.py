@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import strawberry
@@ -74,6 +74,12 @@ class Loaders:
         self.trainings = batched(lambda ids: trainings_of_mediators(graph, ids=ids, viewer=viewer))
         self.current_grades = batched(lambda ids: current_grades(graph, ids=ids))
         self.grade_histories = batched(lambda ids: grade_histories(graph, ids=ids, viewer=viewer))
+
+    def wrote(self, id: str) -> None:
+        """After a write: fresh loaders, under which the writer finds the record it wrote even when it awaits a
+        decision and the writer may not read the roster (its other fields stay as the viewer sees them)."""
+        self.viewer = replace(self.viewer, written=(*self.viewer.written, id))
+        self.__post_init__()
 
 
 @dataclass(slots=True)

@@ -44,3 +44,7 @@ class MediatorFilter:
     language: str | None = strawberry.field(default=None, description="Speaking this language (a BCP 47 tag).")
     name_prefix: str | None = strawberry.field(default=None, description=NAME_PREFIX)
     name_contains: str | None = strawberry.field(default=None, description=NAME_CONTAINS)
+    min_grade: int | None = strawberry.field(
+        default=None,
+        description="A current grade of this rank or better: 1 is a scheme's highest grade, 2 the next (1 to 10).",
+    )

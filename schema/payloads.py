@@ -142,14 +142,14 @@ async def outcome(write: Awaitable[Saved], success: Callable[[Saved], Awaitable[
 
 
 async def organization_saved(info: Info, saved: Saved) -> OrganizationSaved:
-    info.context.loaders.organizations.clear_all()
+    info.context.loaders.wrote(saved.id)
     organization = await Organization.resolve_reference(info, strawberry.ID(saved.id))
     assert organization is not None
     return OrganizationSaved(organization=organization, warnings=list(saved.warnings), replayed=saved.replayed)
 
 
 async def mediator_saved(info: Info, saved: Saved) -> MediatorSaved:
-    info.context.loaders.mediators.clear_all()
+    info.context.loaders.wrote(saved.id)
     mediator = await Mediator.resolve_reference(info, strawberry.ID(saved.id))
     assert mediator is not None
     return MediatorSaved(mediator=mediator, replayed=saved.replayed)

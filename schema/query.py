@@ -96,6 +96,7 @@ class Query(AssessmentQuery, CaseQuery, InvitationQuery, RegistrationQuery, Repo
             language=where.language,
             name_prefix=where.name_prefix,
             name_contains=where.name_contains,
+            min_grade=where.min_grade,
             page=page_request(first=first, after=after, order=order_by, direction=direction),
             viewer=info.context.viewer,
         )

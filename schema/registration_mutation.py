@@ -97,8 +97,7 @@ def rows_problem(refused: RowsRefused) -> RowsProblem:
 def registration_saved(info: Info) -> Callable[[Saved], Awaitable[RegistrationSaved]]:
     async def read(saved: Saved) -> RegistrationSaved:
         assert info.context.principal is not None
-        info.context.loaders.organizations.clear_all()
-        info.context.loaders.mediators.clear_all()
+        info.context.loaders.wrote(saved.id)
         found = await registration.registration_of(
             info.context.graph, id=saved.id, agency=info.context.principal.agency_id, viewer=info.context.viewer
         )

@@ -385,6 +385,16 @@ async def test_a_mediator_who_mediated_a_case_is_barred_from_later_roles_in_it(w
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
+async def test_a_bureau_learns_of_the_bar_for_its_own_mediators_only(wuhou: GraphQLClient, as_agency: AsAgency) -> None:
+    await accepted_case(wuhou, "(2026)川0107民诉前调111号", LABOUR[0])
+    bureau, elsewhere = await as_agency(WUHOU_BUREAU, "roster:read"), await as_agency(YUCHENG_BUREAU, "roster:read")
+
+    own = (await bureau(ROLE, m=LABOUR[0], code="(2026)川0107民诉前调111号", role="WITNESS"))["data"]["laterRoleCheck"]
+    other = (await elsewhere(ROLE, m=LABOUR[0], code="(2026)川0107民诉前调111号", role="WITNESS"))["data"]["laterRoleCheck"]
+
+    assert (own["barred"], other["barred"], other["caseIds"]) == (True, False, [])
+
+
 async def test_recommendations_rank_the_court_s_list_and_explain_each_score(
     wuhou: GraphQLClient, demo: Graph, as_agency: AsAgency
 ) -> None:

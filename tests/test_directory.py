@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from graph.driver import Graph
 from seed.demo import PLATFORM_ADMIN, demo_roster
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
+from tests.report_expectations import Demo
 
 ROSTER = demo_roster(HASH_KEY)
 ORGS = {row["id"]: row for row in ROSTER.organizations}
@@ -27,6 +29,12 @@ def org_names(predicate: Any) -> list[str]:
 
 def mediator_ids(predicate: Any) -> set[str]:
     return {row["id"] for row in ROSTER.mediators if predicate(row)}
+
+
+def graded(rank: int) -> set[str]:
+    """Mediators whose current demo grade ranks `rank` or better."""
+    model, today = Demo(), datetime.date.today()
+    return {m for m in MEDIATORS if (grade := model.grade_of(m, today)) is not None and grade[2] <= rank}
 
 
 def members_located(area: str) -> set[str]:
@@ -90,6 +98,8 @@ async def test_organization_filters(demo: Graph, gql: GraphQLClient, filter: dic
         ({"statuses": ["PENDING"]}, lambda: set()),
         ({"namePrefix": "王"}, lambda: mediator_ids(lambda r: r["props"]["name"].startswith("王"))),
         ({"nameContains": "秀英"}, lambda: mediator_ids(lambda r: "秀英" in r["props"]["name"])),
+        ({"minGrade": 2}, lambda: graded(2)),
+        ({"minGrade": 4, "jurisdiction": "510107"}, lambda: graded(4) & members_located("510107")),
         (
             {"jurisdiction": "510100", "employment": "FULL_TIME", "specialties": ["FAMILY", "LABOUR"]},
             lambda: members_located("510100")

@@ -31,6 +31,8 @@ FILE_ORG = "mutation($input: OrganizationInput!, $draft: Boolean!, $key: String)
     " fileOrganization(input: $input, draft: $draft, idempotencyKey: $key) {" + PAYLOAD + "} }"
 FILE_MEDIATOR = "mutation($input: MediatorInput!, $membership: MembershipInput!, $key: String) {" \
     " fileMediator(input: $input, membership: $membership, idempotencyKey: $key) {" + MEDIATOR_PAYLOAD + "} }"
+DRAFT_PUBLIC = "mutation($input: OrganizationInput!) { fileOrganization(input: $input, draft: true) {" \
+    "... on OrganizationSaved { organization { id name status } } } }"
 COMPLETE = "mutation($id: ID!, $version: Int!) { completeFiling(id: $id, version: $version) {" + PAYLOAD + "} }"
 
 
@@ -71,6 +73,20 @@ async def draft_with_members(bureau: GraphQLClient, count: int, *, women: int = 
         )
         assert filed["data"]["fileMediator"]["__typename"] == "MediatorSaved", filed
     return str(org["id"])
+
+
+async def test_a_writer_without_roster_read_gets_its_draft_back_but_the_public_does_not(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient
+) -> None:
+    bureau = await as_agency(WUHOU, "roster:write")
+
+    body = await bureau(DRAFT_PUBLIC, input=committee())
+    org = body["data"]["fileOrganization"]["organization"]
+    public = await gql("query($id: ID!) { organization(id: $id) { id } }", id=org["id"])
+
+    assert "errors" not in body, body
+    assert (org["name"], org["status"]) == (committee()["name"], "PENDING")
+    assert public == {"data": {"organization": None}}
 
 
 async def test_a_committee_is_drafted_staffed_and_then_filed(demo: Graph, as_agency: AsAgency) -> None:

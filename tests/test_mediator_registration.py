@@ -11,7 +11,7 @@ import pytest
 
 from graph.driver import Graph
 from resolvers.identifiers import resident_id_check_character
-from tests.conftest import AsAgency
+from tests.conftest import AsAgency, GraphQLClient
 from tests.test_registration import (
     ACFTU,
     APPROVE,
@@ -77,6 +77,28 @@ async def test_a_partner_registers_a_mediator_into_its_own_organization(demo: Gr
         id=registration["id"],
     )
     assert rows == [{"partner": agency(ACFTU), "org": org["id"], "role": "MEMBER", "masked": "110" + "*" * 13 + identity(1)[-2:], "gender": "MALE"}]
+
+
+PUBLIC_MEDIATOR = """query($id: ID!, $org: ID!) { mediators(filter: {nameContains: "调解员0007"}) { totalCount nodes { id } }
+  mediator(id: $id) { id } organization(id: $org) { members { mediator { id } } } }"""
+
+
+async def test_a_pending_mediator_joins_the_public_directory_when_approved(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient
+) -> None:
+    acftu, wuhou = await as_agency(ACFTU, REGISTER), await as_agency(WUHOU, DECIDE)
+    org = await register_org(acftu)
+    await data(wuhou, APPROVE, id=org["id"], version=org["version"])
+    saved = (await data(acftu, REGISTER_MEDIATOR, input=mediator(7), membership=membership(org["id"])))["registration"]
+
+    pending = (await gql(PUBLIC_MEDIATOR, id=saved["id"], org=org["id"]))["data"]
+    await data(wuhou, APPROVE, id=saved["id"], version=saved["version"])
+    filed = (await gql(PUBLIC_MEDIATOR, id=saved["id"], org=org["id"]))["data"]
+
+    assert pending == {"mediators": {"totalCount": 0, "nodes": []}, "mediator": None, "organization": {"members": []}}
+    seen = {"id": saved["id"]}
+    assert filed == {"mediators": {"totalCount": 1, "nodes": [seen]}, "mediator": seen,
+                     "organization": {"members": [{"mediator": seen}]}}
 
 
 @pytest.mark.parametrize(

@@ -269,6 +269,38 @@ async def test_a_partner_reads_only_its_own_registrations(demo: Graph, as_agency
     assert [n["id"] for n in other["nodes"]] == [theirs["id"]] and other["totalCount"] == 1
 
 
+LOOKUP = """query($id: ID!, $name: String!) {
+  organizations(filter: {nameContains: $name}) { totalCount nodes { id } }
+  organization(id: $id) { id } node(id: $id) { id } }"""
+
+
+@pytest.mark.parametrize(
+    ("caller", "scopes", "listed"),
+    [
+        (None, None, False),
+        (PBOC, "registrations:write roster:read", False),
+        (YUCHENG, READ, False),
+        (ACFTU, "registrations:write roster:read", True),
+        (WUHOU, READ, True),
+        (ADMIN, READ, True),
+    ],
+)
+async def test_a_pending_registration_is_not_in_the_public_directory(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient, caller: str | None, scopes: str | None, listed: bool
+) -> None:
+    """Until its bureau decides, a registration is seen only by those who see it in full."""
+    saved = await register_org(await as_agency(ACFTU, REGISTER), name="玉林待审调解中心")
+    reader = gql if caller is None else await as_agency(caller, scopes or "")
+
+    body = await reader(LOOKUP, id=saved["id"], name="待审")
+
+    assert "errors" not in body, body
+    found = body["data"]
+    expected = [{"id": saved["id"]}] if listed else []
+    assert (found["organizations"]["nodes"], found["organizations"]["totalCount"]) == (expected, len(expected))
+    assert (found["organization"], found["node"]) == ((expected or [None])[0], (expected or [None])[0])
+
+
 async def test_my_registrations_pages_with_a_cursor(demo: Graph, as_agency: AsAgency) -> None:
     acftu = await as_agency(ACFTU, REGISTER)
     for n in range(3):
