@@ -272,6 +272,7 @@ async def recommendation_candidates(
     graph: Graph,
     *,
     court: str,
+    case_type: str,
     on: date,
     since: date,
     language: str | None,
@@ -280,7 +281,9 @@ async def recommendation_candidates(
 ) -> list[Candidate]:
     """Every FILED mediator on the court's list on `on` (its own invitations and adopted lists, directly or
     through an invited organization) with the panels it serves on, its open cases (with any agency), the
-    cases it closed since `since` and their agreements, and its current grade (`graph/assessment.py`); call `court_in_reach` first."""
+    cases it closed since `since` and their agreements, and its current grade (`graph/assessment.py`); call
+    `court_in_reach` first. Past `limit`, the weakest are left out: those not on a `case_type` panel, then
+    without that specialty, then of lower grade, then with more open cases."""
     rows = await graph.read(
         "MATCH (c:Court {id: $court})"
         " WITH c, [c] + [(c)-[:ADOPTS]->(h:Court) | h] AS sources"
@@ -295,13 +298,16 @@ async def recommendation_candidates(
         " WITH n, collect(r.panels) AS panelLists"
         " WITH n, reduce(acc = [], p IN panelLists | acc + p) AS panels,"
         " [(n)-[h:HANDLED]->() | h {.closedAt, .outcome}] AS handled, " + CURRENT_GRADE + " AS grade"
-        " RETURN n.id AS id, n.name AS name, panels, coalesce(n.specialties, []) AS specialties,"
-        " size([x IN handled WHERE x.closedAt IS NULL]) AS open,"
+        " WITH n, panels, handled, grade, size([x IN handled WHERE x.closedAt IS NULL]) AS open,"
+        " CASE WHEN $caseType IN panels THEN 0 ELSE 1 END AS offPanel,"
+        " CASE WHEN $caseType IN coalesce(n.specialties, []) THEN 0 ELSE 1 END AS otherSpecialty"
+        " RETURN n.id AS id, n.name AS name, panels, coalesce(n.specialties, []) AS specialties, open,"
         " size([x IN handled WHERE x.closedAt >= $since]) AS closed,"
         " size([x IN handled WHERE x.closedAt >= $since AND x.outcome = 'AGREEMENT']) AS agreements,"
         " grade.scheme AS gradeScheme, grade.grade AS grade, grade.rank AS gradeRank"
-        " ORDER BY name, id LIMIT $limit",
+        " ORDER BY offPanel, otherSpecialty, coalesce(gradeRank, 99), open, name, id LIMIT $limit",
         court=court,
+        caseType=case_type,
         on=on,
         gradeDay=on,
         since=since,

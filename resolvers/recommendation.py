@@ -120,7 +120,7 @@ async def recommend_mediators(
         return None
     today = datetime.date.today()
     candidates = await store.recommendation_candidates(
-        graph, court=court, on=today, since=today - datetime.timedelta(days=SUCCESS_WINDOW_DAYS),
+        graph, court=court, case_type=case_type.value, on=today, since=today - datetime.timedelta(days=SUCCESS_WINDOW_DAYS),
         language=language, jurisdiction=code, limit=CANDIDATE_LIMIT,
     )
     ranked = sorted((scored(c, case_type) for c in candidates), key=lambda r: (-r.score, r.name, r.mediator_id))

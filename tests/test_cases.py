@@ -12,6 +12,7 @@ import pytest
 from graph.driver import Graph
 from graph.grading import measures_of_mediator
 from graph.viewer import Viewer
+from resolvers import recommendation
 from seed.demo import demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
@@ -424,6 +425,20 @@ async def test_recommendations_rank_the_court_s_list_and_explain_each_score(
     points = {s["factor"]: s["points"] for s in traffic["scores"]}
     assert (points["PANEL"], points["GRADE"]) == (0.0, 20.0)
     assert elsewhere["data"]["recommendMediators"] is None
+
+
+@pytest.mark.parametrize("case_type", ["LABOUR", "ROAD_TRAFFIC"])
+async def test_a_capped_candidate_pool_keeps_the_best_matches(
+    wuhou: GraphQLClient, monkeypatch: pytest.MonkeyPatch, case_type: str
+) -> None:
+    await invited(wuhou, TRAFFIC[1], panels=("ROAD_TRAFFIC",))
+    full = (await wuhou(RECOMMEND, court=agency(WUHOU), type=case_type))["data"]["recommendMediators"]
+    monkeypatch.setattr(recommendation, "CANDIDATE_LIMIT", 1)
+
+    capped = (await wuhou(RECOMMEND, court=agency(WUHOU), type=case_type))["data"]["recommendMediators"]
+
+    assert len(full) > 1
+    assert [r["mediator"]["id"] for r in capped] == [full[0]["mediator"]["id"]]
 
 
 async def test_a_page_of_cases_costs_the_same_statements_for_one_case_or_three(wuhou: GraphQLClient, demo: Graph) -> None:
