@@ -129,17 +129,31 @@ async def notify_membership_change(graph: Graph, tx: Tx, *, organization: str, c
     )
 
 
-async def seats(graph: Graph, tx: Tx, *, organization: str, on: date) -> list[Row]:
-    """The current memberships of an organization with what the composition rules need."""
+async def seats(graph: Graph, tx: Tx, *, organization: str, on: date, without: str | None = None) -> list[Row]:
+    """The current memberships of an organization with what the composition rules need; `without` leaves one
+    mediator out (one who is leaving, whatever the day the membership ends)."""
     return await graph.rows(
         tx,
         "MATCH (:Organization {id: $organization})<-[r:MEMBER_OF]-(m:Mediator)"
         " WHERE r.since <= $on AND (r.until IS NULL OR r.until >= $on)"
-        " AND coalesce(m.status, 'FILED') <> 'DEREGISTERED'"
+        " AND coalesce(m.status, 'FILED') <> 'DEREGISTERED' AND ($without IS NULL OR m.id <> $without)"
         " RETURN r.role AS role, m.gender AS gender, m.employment AS employment, r.since AS since, r.until AS until",
         organization=organization,
         on=on,
+        without=without,
     )
+
+
+async def filed_organizations_of(graph: Graph, tx: Tx, *, mediator: str, on: date) -> list[str]:
+    """The FILED organizations the mediator is a current member of, whose composition a change to it touches."""
+    rows = await graph.rows(
+        tx,
+        "MATCH (:Mediator {id: $mediator})-[r:MEMBER_OF]->(o:Organization {status: 'FILED'})"
+        " WHERE r.since <= $on AND (r.until IS NULL OR r.until >= $on) RETURN DISTINCT o.id AS id ORDER BY id",
+        mediator=mediator,
+        on=on,
+    )
+    return [str(row["id"]) for row in rows]
 
 
 async def identity_owner(graph: Graph, tx: Tx, *, identity_hash: str) -> str | None:

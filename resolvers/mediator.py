@@ -21,6 +21,7 @@ from graph.filing import (
     create_mediator,
     create_membership,
     end_membership,
+    filed_organizations_of,
     identity_owner,
     mediator_state,
     notify_membership_change,
@@ -231,8 +232,18 @@ async def join(writer: Writer, tx: Tx, mediator_id: str, membership: MembershipI
     return Change(mediator_id, "Mediator", operation, None, props | {"organizationId": membership.organization_id})
 
 
-async def keep_composition(writer: Writer, tx: Tx, organization_id: str, organization: dict[str, Any]) -> None:
+async def keep_composition(
+    writer: Writer, tx: Tx, organization_id: str, organization: dict[str, Any], *, without: str | None = None
+) -> None:
     if organization.get("status") == RecordStatus.FILED.value:
+        await require_composition(writer, tx, organization_id, without=without)
+
+
+async def keep_compositions_of(writer: Writer, tx: Tx, mediator_id: str) -> None:
+    """After a change to a mediator (deregistered, or full-time no more), every FILED organization it serves
+    must still be lawfully composed."""
+    today = datetime.date.today()
+    for organization_id in await filed_organizations_of(writer.graph, tx, mediator=mediator_id, on=today):
         await require_composition(writer, tx, organization_id)
 
 
@@ -269,8 +280,7 @@ async def leave(
         ended = await end_membership(writer.graph, tx, mediator=mediator_id, organization=organization_id, until=until)
         if ended is None:
             raise not_found("current membership", "organizationId")
-        if until < datetime.date.today():
-            await keep_composition(writer, tx, organization_id, organization["props"])
+        await keep_composition(writer, tx, organization_id, organization["props"], without=mediator_id)
         await notify_membership_change(writer.graph, tx, organization=organization_id, change="MEMBER_LEFT")
         after = native(ended) | {"organizationId": organization_id}
         return mediator_id, [Change(mediator_id, "Mediator", "endMembership", None, after)]
@@ -310,6 +320,8 @@ async def amend_mediator(
         after = await update_mediator(writer.graph, tx, id=mediator_id, version=version, props=props)
         if after is None:
             raise stale("mediator", version + 1)
+        if "employment" in props:
+            await keep_compositions_of(writer, tx, mediator_id)
         return mediator_id, [Change(mediator_id, "Mediator", "amendMediator", before, after)]
 
     entity, replayed = await unit_of_work(
@@ -337,6 +349,8 @@ async def change_mediator_status(
         props = {"status": status.value, "statusReason": reason, "statusChangedAt": datetime.date.today()}
         after = await update_mediator(writer.graph, tx, id=mediator_id, version=version, props=props)
         assert after is not None
+        if status is RecordStatus.DEREGISTERED:
+            await keep_compositions_of(writer, tx, mediator_id)
         return mediator_id, [Change(mediator_id, "Mediator", operation, before, after)]
 
     entity, replayed = await unit_of_work(

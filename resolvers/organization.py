@@ -211,12 +211,13 @@ async def complete_filing(writer: Writer, tx: Tx, organization_id: str, before: 
     return Change(organization_id, "Organization", "completeFiling", before, after | {"guidedBy": filing["court"]})
 
 
-async def require_composition(writer: Writer, tx: Tx, organization_id: str) -> None:
+async def require_composition(writer: Writer, tx: Tx, organization_id: str, *, without: str | None = None) -> None:
+    """The organization's current members (less `without`) meet the composition rules of its kind."""
     found = await organization_kind(writer.graph, tx, id=organization_id)
     if found is None:
         raise not_found("organization", "organizationId")
     kind, code = found
-    rows = await seats(writer.graph, tx, organization=organization_id, on=datetime.date.today())
+    rows = await seats(writer.graph, tx, organization=organization_id, on=datetime.date.today(), without=without)
     problems = composition_problems(kind, code, [seat_of(row) for row in rows])
     if problems:
         raise invalid(problems)

@@ -323,6 +323,75 @@ async def test_ending_memberships_keeps_a_filed_committee_lawful(demo: Graph, as
     assert [row["kind"] for row in notices] == ["MEMBER_LEFT"] * (len(seats) - 3)
 
 
+LEAVE = "mutation($m: ID!, $o: ID!, $until: Date!) {" \
+    " endMembership(mediatorId: $m, organizationId: $o, until: $until) {" + MEDIATOR_PAYLOAD + "} }"
+DEREGISTER = "mutation($id: ID!, $version: Int!) { deregisterMediator(id: $id, version: $version) {" \
+    + MEDIATOR_PAYLOAD + "} }"
+AMEND_MEDIATOR = "mutation($id: ID!, $version: Int!, $input: MediatorAmendment!) {" \
+    " amendMediator(id: $id, version: $version, input: $input) {" + MEDIATOR_PAYLOAD + "} }"
+
+
+async def filed_committee_of_three(bureau: GraphQLClient) -> tuple[str, list[str]]:
+    """A FILED residents' committee with exactly three full-time members: the chair (a woman) first."""
+    org_id = await draft_with_members(bureau, 3)
+    body = await bureau(COMPLETE, id=org_id, version=1)
+    assert body["data"]["completeFiling"]["__typename"] == "OrganizationSaved", body
+    return org_id, [person["id"] for person in await members_by_role(bureau, org_id)]
+
+
+async def members_by_role(bureau: GraphQLClient, org_id: str) -> list[dict[str, Any]]:
+    body = await bureau("query($id: ID!) { organization(id: $id) { members { role mediator { id version } } } }", id=org_id)
+    members = body["data"]["organization"]["members"]
+    return [m["mediator"] for m in sorted(members, key=lambda m: (m["role"] != "CHAIR", m["mediator"]["id"]))]
+
+
+async def test_a_member_leaving_on_a_later_day_still_may_not_break_the_committee(
+    demo: Graph, as_agency: AsAgency
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org_id, people = await filed_committee_of_three(bureau)
+    before, trail = await size(demo), await events(demo, people[2])
+
+    later = await bureau(LEAVE, m=people[2], o=org_id, until=(TODAY + datetime.timedelta(days=30)).isoformat())
+
+    problem = later["data"]["endMembership"]
+    assert (problem["__typename"], problem["message"]) == (
+        "ValidationProblem", "A committee has 3 to 9 members; this one has 2 (Art 8).")
+    assert await size(demo) == before
+    assert await events(demo, people[2]) == trail
+    terms = await demo.read("MATCH (:Mediator {id: $id})-[r:MEMBER_OF]->() RETURN r.until AS until", id=people[2])
+    assert [row["until"] is not None and str(row["until"]) for row in terms] == [TERM["until"]]
+
+
+async def test_deregistering_a_member_may_not_break_the_committee(demo: Graph, as_agency: AsAgency) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org_id, people = await filed_committee_of_three(bureau)
+
+    refused = (await bureau(DEREGISTER, id=people[0], version=1))["data"]["deregisterMediator"]
+
+    assert refused["__typename"] == "ValidationProblem"
+    rows = await demo.read("MATCH (m:Mediator {id: $id}) RETURN m.status AS status, m.version AS v", id=people[0])
+    assert rows == [{"status": "FILED", "v": 1}]
+
+
+async def test_a_committee_keeps_its_full_time_minimum_when_members_go_part_time(
+    demo: Graph, as_agency: AsAgency
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org_id, people = await filed_committee_of_three(bureau)
+    part_time = {"employment": "PART_TIME"}
+
+    first = (await bureau(AMEND_MEDIATOR, id=people[1], version=1, input=part_time))["data"]["amendMediator"]
+    second = (await bureau(AMEND_MEDIATOR, id=people[2], version=1, input=part_time))["data"]["amendMediator"]
+    last = (await bureau(AMEND_MEDIATOR, id=people[0], version=1, input=part_time))["data"]["amendMediator"]
+
+    assert (first["__typename"], second["__typename"], last["__typename"]) == (
+        "MediatorSaved", "MediatorSaved", "ValidationProblem")
+    assert "full-time" in last["message"]
+    rows = await demo.read("MATCH (m:Mediator {id: $id}) RETURN m.employment AS e", id=people[0])
+    assert rows == [{"e": "FULL_TIME"}]
+
+
 async def test_a_committee_term_lasts_at_most_three_years(demo: Graph, as_agency: AsAgency) -> None:
     bureau = await as_agency(WUHOU, WRITE)
     body = await bureau(FILE_ORG, input=committee(), draft=True)
