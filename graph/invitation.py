@@ -260,3 +260,18 @@ async def version_by_id(graph: Graph, *, id: str) -> Row | None:
         id=id,
     )
     return rows[0]["props"] if rows else None
+
+
+async def inviting_courts(graph: Graph, *, ids: list[str], on: date) -> dict[str, list[str]]:
+    """The courts whose lists hold each mediator on `on`: invited directly, or a FILED current member of an
+    invited organization (as LIST builds a court's list; adopting courts are not counted)."""
+    rows = await graph.read(
+        "UNWIND $ids AS id MATCH (m:Mediator {id: id})"
+        " RETURN id, [(c:Court)-[r:INVITES]->(m) WHERE r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on"
+        " | c.id] + [(c:Court)-[r:INVITES]->(:Organization)<-[s:MEMBER_OF]-(m) WHERE m.status = 'FILED'"
+        " AND r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on"
+        " AND s.since <= $on AND (s.until IS NULL OR s.until >= $on) | c.id] AS courts",
+        ids=ids,
+        on=on,
+    )
+    return {str(row["id"]): sorted(set(row["courts"])) for row in rows}

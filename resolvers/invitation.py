@@ -446,3 +446,8 @@ async def published_json(graph: Graph, *, court: str, version: int) -> dict[str,
         "digest": found.digest,
         "entries": found.entries,
     }
+
+
+async def inviting_courts(graph: Graph, *, ids: list[str]) -> dict[str, list[str]]:
+    """The courts whose lists hold each mediator today (public: the directory names the inviting courts)."""
+    return await store.inviting_courts(graph, ids=ids, on=datetime.date.today())

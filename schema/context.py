@@ -25,6 +25,7 @@ from resolvers.mediator import (
     memberships_of_mediators,
     trainings_of_mediators,
 )
+from resolvers.invitation import inviting_courts
 from resolvers.organization import OrganizationMember, OrganizationRecord, members_of_organizations, organizations_by_id
 from resolvers.assessment import AssessmentRecord, CurrentGrade, current_grades, grade_histories
 
@@ -59,6 +60,7 @@ class Loaders:
     trainings: DataLoader[str, list[CompletedTraining] | None] = field(init=False)
     current_grades: DataLoader[str, CurrentGrade | None] = field(init=False)
     grade_histories: DataLoader[str, list[AssessmentRecord] | None] = field(init=False)
+    inviting_courts: DataLoader[str, list[str] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         graph, viewer = self.graph, self.viewer
@@ -74,6 +76,7 @@ class Loaders:
         self.trainings = batched(lambda ids: trainings_of_mediators(graph, ids=ids, viewer=viewer))
         self.current_grades = batched(lambda ids: current_grades(graph, ids=ids))
         self.grade_histories = batched(lambda ids: grade_histories(graph, ids=ids, viewer=viewer))
+        self.inviting_courts = batched(lambda ids: inviting_courts(graph, ids=ids))
 
     def wrote(self, id: str) -> None:
         """After a write: fresh loaders, under which the writer finds the record it wrote even when it awaits a

@@ -9,6 +9,7 @@ import strawberry
 
 from auth.scopes import Scope
 from resolvers.mediator import CredentialRecord, MediatorRecord
+from schema.agency import Court
 from schema.context import Info
 from schema.enums import Background, Employment, Gender, MembershipRole, RecordStatus, Specialty, TrainingForm
 from schema.node import Node
@@ -131,6 +132,15 @@ class Mediator(Node):
     async def training_hours(self, info: Info, year: YEAR) -> float:
         found = await info.context.loaders.trainings.load(str(self.id)) or []
         return sum(item.hours for item in found if item.completed_at.year == year)
+
+    @strawberry.field(
+        description="The courts whose specially invited lists hold the mediator today: invited directly or as a"
+        " member of an invited organization (courts that only adopted a list are not counted)."
+    )
+    async def invited_by(self, info: Info) -> list[Court]:
+        ids = await info.context.loaders.inviting_courts.load(str(self.id)) or []
+        found = await info.context.loaders.agencies.load_many(ids)
+        return [Court.from_record(record) for record in found if record is not None]
 
     @strawberry.field(description="The current grade's name: the latest decided, unexpired assessment; null if none.")
     async def grade(self, info: Info) -> str | None:

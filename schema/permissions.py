@@ -58,7 +58,7 @@ PUBLIC: frozenset[str] = frozenset(
         "Organization.chargesFee", "Organization.members",
         "Member.role", "Member.mediator",
         "Mediator.id", "Mediator.name", "Mediator.gender", "Mediator.specialties", "Mediator.languages",
-        "Mediator.memberships", "Mediator.credentials", "Mediator.grade",
+        "Mediator.memberships", "Mediator.credentials", "Mediator.grade", "Mediator.invitedBy",
         "Membership.role", "Membership.organization",
         "Credential.id", "Credential.scheme", "Credential.level",
         "Query.speciallyInvitedList", "Query.invitedListVersion",

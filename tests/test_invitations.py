@@ -167,6 +167,29 @@ async def test_removal_ends_the_invitation_and_bars_the_mediator_elsewhere(demo:
     assert rows == [{"kind": "REMOVAL", "reason": "收受当事人财物"}]
 
 
+async def test_the_public_directory_names_a_mediator_s_inviting_courts(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient
+) -> None:
+    wuhou = await as_agency(WUHOU, WRITE)
+    direct, member, uninvited = members(STUDIO)[0], members(TRAFFIC)[0], members(LABOUR)[0]
+    query = "query($id: ID!) { mediator(id: $id) { invitedBy { name level } } }"
+
+    async def courts(mediator: str) -> list[str]:
+        body = await gql(query, id=mediator)
+        assert "errors" not in body, body
+        return [court["name"] for court in body["data"]["mediator"]["invitedBy"]]
+
+    before = [await courts(m) for m in (direct, member, uninvited)]
+    await invite(wuhou, INVITE_MEDIATOR, mediator_input(direct))
+    await invite(wuhou, INVITE_ORG, org_input(TRAFFIC))
+    invited = [await courts(m) for m in (direct, member, uninvited)]
+    await invite(wuhou, SANCTION, {"targetId": direct, "kind": "REMOVAL", "reason": "收受当事人财物", "on": str(TODAY)})
+
+    assert before == [[], [], []]
+    assert invited == [[WUHOU], [WUHOU], []]
+    assert await courts(direct) == []
+
+
 async def test_a_warning_is_recorded_and_keeps_the_invitation(demo: Graph, as_agency: AsAgency) -> None:
     wuhou = await as_agency(WUHOU, WRITE)
     mediator = members(STUDIO)[0]
