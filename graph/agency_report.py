@@ -187,7 +187,8 @@ async def registrations_of_partner(
     graph: Graph, *, partner: str, jurisdiction: str | None, viewer: Viewer
 ) -> list[RegistrationGroup]:
     """Organizations and mediators affiliated with the partner, by kind, status and province (the province of
-    an organization's location, of a mediator's organizations; null for a mediator with none)."""
+    an organization's location, of a mediator's organizations; null for a mediator with none). A registration
+    the bureau rejected counts as REJECTED, not as the PENDING record it remains."""
     rows = await graph.read(
         _PARTNER
         + " UNWIND [(t)-[:AFFILIATED_WITH]->(x) WHERE t:Organization OR t:Mediator | t] AS t"
@@ -195,7 +196,8 @@ async def registrations_of_partner(
         + " WITH t, [(t)-[:LOCATED_IN]->(j:Jurisdiction) | j.code]"
         " + [(t)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(k:Jurisdiction) | k.code] AS codes"
         " WITH t, reduce(lo = null, code IN codes | CASE WHEN lo IS NULL OR code < lo THEN code ELSE lo END) AS lowest"
-        " WITH CASE WHEN t:Organization THEN 'ORGANIZATION' ELSE 'MEDIATOR' END AS kind, t.status AS status,"
+        " WITH CASE WHEN t:Organization THEN 'ORGANIZATION' ELSE 'MEDIATOR' END AS kind,"
+        " CASE WHEN t.registrationStatus = 'REJECTED' THEN 'REJECTED' ELSE t.status END AS status,"
         " substring(lowest, 0, 2) AS province, count(t) AS records"
         " OPTIONAL MATCH (pj:Jurisdiction {code: province + '0000'})"
         " RETURN kind, status, province, pj.name AS provinceName, records ORDER BY kind, status, province",

@@ -130,7 +130,10 @@ class CourtReport:
 @strawberry.type(description="Registrations affiliated with a partner in one kind, status and province.")
 class ReportRegistrationCount:
     kind: str = strawberry.field(description="ORGANIZATION or MEDIATOR.")
-    status: str | None = strawberry.field(description="Where the record stands: PENDING, FILED, ...")
+    status: str | None = strawberry.field(
+        description="Where the record stands: PENDING (awaiting the bureau), REJECTED (until the partner amends it),"
+        " FILED, SUSPENDED or DEREGISTERED."
+    )
     province_code: str | None = strawberry.field(description="Two-digit province code; null when unknown.")
     province_name: str | None = strawberry.field(description="The province's name.")
     records: int = strawberry.field(description="How many.")

@@ -14,6 +14,7 @@ from graph.driver import Graph
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
 from tests.report_expectations import Case, Demo, case_figures, inside
+from tests.test_registration import DECIDE, REGISTER, REJECT, data, register_org
 
 TODAY = datetime.date.today()
 START, END = TODAY - datetime.timedelta(days=120), TODAY
@@ -326,6 +327,23 @@ async def test_the_partner_report_counts_its_registrations_affiliates_and_cases(
     assert len(organizations) > 1
     assert found["affiliates"] == {"organizations": len(organizations), "mediators": len(members)}
     assert found["cases"] == case_figures([c for c in cases if c.agency == agency(ACFTU)], START, END, TODAY)
+
+
+async def test_the_partner_report_counts_pending_and_rejected_registrations_apart(
+    demo: Graph, as_agency: AsAgency
+) -> None:
+    partner, bureau = await as_agency(ACFTU, REGISTER), await as_agency(WUHOU_BUREAU, DECIDE)
+    waiting = await register_org(partner, name="玉林待审调解中心")
+    refused = await register_org(partner, name="玉林被拒调解中心")
+    await data(bureau, REJECT, id=refused["id"], version=refused["version"], reason="地址不详")
+    filed = len(union_organizations(Demo(), "510000"))
+
+    found = await report(await as_agency(ACFTU, READ), PARTNER_REPORT, partner=agency(ACFTU), **period())
+
+    assert found is not None and waiting["id"] != refused["id"]
+    statuses = {row["status"]: row["count"] for row in found["registrations"]["byStatus"]}
+    assert statuses == {"FILED": filed, "PENDING": 1, "REJECTED": 1}
+    assert found["registrations"]["total"] == filed + 2
 
 
 async def test_a_bureau_reads_a_partner_report_restricted_to_its_jurisdiction(demo: Graph, as_agency: AsAgency) -> None:
