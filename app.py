@@ -26,6 +26,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
 from auth import AuthConfig, key_store, oauth_routes, rate_limiter, token_validator
+from auth.config import EXTERNAL_SCOPES
 from auth.clients import UnknownAgency, UnknownClient, create_client, disable_client, list_clients, rotate_secret
 from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     key_dir: Path | None = None
     external_issuer: str | None = None
     external_jwks: Path | None = None
+    external_scopes: str | None = None
     rate_per_second: float = 20.0
     rate_burst: int = 40
     introspection: bool = False
@@ -87,6 +89,7 @@ class Settings(BaseSettings):
             token_lifetime=self.token_lifetime,
             external_issuer=self.external_issuer,
             external_jwks=self.external_jwks,
+            external_scopes=parse_scopes(self.external_scopes) if self.external_scopes is not None else EXTERNAL_SCOPES,
             rate_per_second=self.rate_per_second,
             burst=self.rate_burst,
         )

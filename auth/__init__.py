@@ -43,7 +43,11 @@ def token_validator(config: AuthConfig, graph: Graph, keys: KeyStore | None = No
     issuers = [TrustedIssuer(config.issuer, keys.verification_keys, (ALGORITHM,))]
     if config.external_issuer is not None and config.external_jwks is not None:
         external = external_keys(config.external_jwks)
-        issuers.append(TrustedIssuer(config.external_issuer, lambda: external, EXTERNAL_ALGORITHMS))
+        issuers.append(
+            TrustedIssuer(
+                config.external_issuer, lambda: external, EXTERNAL_ALGORITHMS, scopes=config.external_scopes, national=False
+            )
+        )
     return TokenValidator(graph, audience=config.audience, issuers=issuers, leeway=config.leeway)
 
 

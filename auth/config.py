@@ -10,7 +10,11 @@ from urllib.parse import urlsplit
 
 from authlib.common.security import is_secure_transport
 
+from auth.scopes import Scope
+
 LEEWAY = 30
+EXTERNAL_SCOPES: frozenset[Scope] = frozenset(Scope) - {Scope.ADMIN}
+"""What the external issuer may grant unless configured otherwise: everything but `admin`."""
 
 
 @dataclass
@@ -21,6 +25,7 @@ class AuthConfig:
     token_lifetime: int = 900
     external_issuer: str | None = None
     external_jwks: Path | Mapping[str, Any] | None = None
+    external_scopes: frozenset[Scope] = EXTERNAL_SCOPES
     rate_per_second: float = 20
     burst: int = 40
     leeway: int = LEEWAY

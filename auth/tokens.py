@@ -80,6 +80,10 @@ class TrustedIssuer:
     issuer: str
     keys: Callable[[], KeySet]
     algorithms: tuple[str, ...]
+    scopes: frozenset[Scope] | None = None
+    """The most its tokens may carry; None: any (this server's own tokens)."""
+    national: bool = True
+    """Whether its tokens may act for the platform administrator (national reach)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,13 @@ class TokenValidator:
 
     async def validate(self, token: str) -> Principal:
         """Verify the token, then ask the graph (one read) whether it was revoked or its client disabled."""
-        claims = self.verify(token).claims
-        principal = _principal(claims)
+        verified = self.verify(token)
+        principal = _principal(verified.claims)
+        trusted = verified.issuer
+        if trusted.scopes is not None and not principal.scopes <= trusted.scopes:
+            raise _invalid("scope not granted to this issuer")
+        if not trusted.national and principal.agency_kind is AgencyKind.PLATFORM_ADMIN:
+            raise _invalid("agency_kind not granted to this issuer")
         refusal = await token_refusal(self.graph, jti=principal.token_id, client_id=principal.client_id)
         if refusal:
             raise TokenError(BearerError.INVALID_TOKEN, refusal)

@@ -286,6 +286,33 @@ async def test_an_external_issuer_is_not_trusted_unless_configured(registry: Reg
     assert await refusal(registry, external_token()) == (401, challenge("invalid_token", "unknown issuer"))
 
 
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"scope": "roster:read admin"}, "scope not granted to this issuer"),
+        ({"agency_kind": "PLATFORM_ADMIN"}, "agency_kind not granted to this issuer"),
+    ],
+)
+async def test_the_external_issuer_cannot_grant_national_powers(
+    federated: Registry, overrides: dict[str, Any], reason: str
+) -> None:
+    assert await refusal(federated, external_token(**overrides)) == (401, challenge("invalid_token", reason))
+
+
+async def test_the_external_issuer_grants_at_most_its_configured_scopes(oauth_graph: Graph, tmp_path: Path) -> None:
+    jwks = {"keys": [EXTERNAL_KEY.as_dict(private=False)]}
+    config = AuthConfig(
+        ISSUER, AUDIENCE, tmp_path / "keys", external_issuer=EXTERNAL, external_jwks=jwks,
+        external_scopes=frozenset({Scope.ROSTER_READ}),
+    )
+    async for narrow in open_registry(oauth_graph, config):
+        allowed = await narrow.http.get("/roster", headers=bearer(external_token()))
+        refused = await refusal(narrow, external_token(scope="roster:read roster:write"))
+
+        assert allowed.status_code == 200
+        assert refused == (401, challenge("invalid_token", "scope not granted to this issuer"))
+
+
 # --- rate limiting, scopes --------------------------------------------------------------------------
 
 
