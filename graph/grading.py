@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, LiteralString
 
+from pydantic import Field
+
 from graph.driver import Graph
 from graph.records import GraphRecord
 from graph.viewer import MEDIATOR_IN_FULL, Viewer
+from graph.vocabulary import TrainingTopic
 
 
 class HeldCredential(GraphRecord):
@@ -37,13 +40,19 @@ class Measures(GraphRecord):
     credentials: list[HeldCredential]
 
 
+class TopicHours(GraphRecord):
+    topic: TrainingTopic
+    hours: float
+
+
 class TrainingLedger(GraphRecord):
-    """Hours in one calendar year and when the mediator's first membership began."""
+    """Hours in one calendar year (in all and per topic asked for) and when the first membership began."""
 
     id: str
     name: str
     province: str | None = None
     hours: float
+    topic_hours: list[TopicHours] = Field(default_factory=list)
     first_since: date | None = None
 
 
@@ -150,10 +159,14 @@ _HOURS: LiteralString = (
     + " WITH n, province,"
     " reduce(lo = null, since IN [(n)-[m:MEMBER_OF]->(:Organization) | m.since]"
     " | CASE WHEN lo IS NULL OR since < lo THEN since ELSE lo END) AS firstSince,"
-    " reduce(total = 0.0, x IN [(n)-[c:COMPLETED]->()"
-    " WHERE c.completedAt >= $yearStart AND c.completedAt <= $yearEnd | c.hours] | total + x) AS hours"
+    " [(n)-[c:COMPLETED]->(t) WHERE c.completedAt >= $yearStart AND c.completedAt <= $yearEnd"
+    " | {hours: c.hours, topic: t.topic}] AS done"
+    " WITH n, province, firstSince, reduce(total = 0.0, d IN done | total + d.hours) AS hours,"
+    " [topic IN $topics | {topic: topic, hours: reduce(total = 0.0, d IN done"
+    " | total + CASE WHEN d.topic = topic THEN d.hours ELSE 0.0 END)}] AS topicHours"
 )
-"""Hours completed by mediator `n` in the year, and the start of its first membership."""
+"""Hours completed by mediator `n` in the year, in all and for each of `$topics` (the course's topic),
+and the start of its first membership."""
 
 
 def _year(year: int) -> dict[str, date]:
@@ -161,10 +174,12 @@ def _year(year: int) -> dict[str, date]:
 
 
 async def training_of_mediator(graph: Graph, *, id: str, year: int, viewer: Viewer) -> TrainingLedger | None:
+    """The year's hours with those of every topic (the mediator's scheme, known from its province, picks)."""
     rows = await graph.read(
         "MATCH (n:Mediator {id: $id}) WHERE " + MEDIATOR_IN_FULL + _HOURS
-        + " RETURN n.id AS id, n.name AS name, province, hours, firstSince",
+        + " RETURN n.id AS id, n.name AS name, province, hours, topicHours, firstSince",
         id=id,
+        topics=[topic.value for topic in TrainingTopic],
         **_year(year),
         **viewer.params(),
     )
@@ -178,28 +193,34 @@ async def below_training_hours(
     year: int,
     annual: float,
     pre_job: float,
+    topic_hours: dict[TrainingTopic, float],
     after: tuple[str, str] | None,
     limit: int,
     viewer: Viewer,
 ) -> LedgerPage:
     """Mediators serving in the subtree during `year` whose hours fall short of `annual`, plus `pre_job`
-    in the year their first membership began; sorted by name then id, with the total count."""
+    in the year their first membership began, or of any topic's minimum in `topic_hours`; sorted by name
+    then id, with the total count. Each row carries its hours of the topics in `topic_hours`."""
     rows = await graph.read(
         _ROOT
         + " MATCH (j:Jurisdiction)-[:PART_OF*0..]->(root)"
         " MATCH (n:Mediator)-[a:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j)"
         " WHERE a.since <= $yearEnd AND (a.until IS NULL OR a.until >= $yearStart)"
         " WITH DISTINCT n" + _HOURS
-        + " WITH n, province, firstSince, hours,"
+        + " WITH n, province, firstSince, hours, topicHours,"
         " $annual + CASE WHEN firstSince >= $yearStart AND firstSince <= $yearEnd THEN $preJob ELSE 0.0 END AS required"
         " WHERE hours < required"
-        " WITH n, province, hours, firstSince ORDER BY n.name, n.id"
-        " WITH collect({id: n.id, name: n.name, province: province, hours: hours, firstSince: firstSince}) AS listed"
+        " OR any(done IN topicHours WHERE done.hours < head([q IN $quotas WHERE q.topic = done.topic | q.hours]))"
+        " WITH n, province, hours, topicHours, firstSince ORDER BY n.name, n.id"
+        " WITH collect({id: n.id, name: n.name, province: province, hours: hours, topicHours: topicHours,"
+        " firstSince: firstSince}) AS listed"
         " RETURN size(listed) AS total, [r IN listed WHERE $afterId IS NULL OR r.name > $afterName"
         " OR (r.name = $afterName AND r.id > $afterId)][0..$limit] AS rows",
         jurisdiction=jurisdiction,
         annual=float(annual),
         preJob=float(pre_job),
+        topics=[topic.value for topic in topic_hours],
+        quotas=[{"topic": topic.value, "hours": float(hours)} for topic, hours in topic_hours.items()],
         afterName=after[0] if after else None,
         afterId=after[1] if after else None,
         limit=limit,

@@ -11,13 +11,14 @@ from neo4j import AsyncManagedTransaction
 from graph.driver import Graph
 from graph.records import GraphRecord
 from graph.viewer import IN_REACH, MEDIATOR_IN_FULL, Viewer
-from graph.vocabulary import TrainingForm
+from graph.vocabulary import TrainingForm, TrainingTopic
 
 
 class TrainingRecord(GraphRecord):
     id: str
     title: str
     form: TrainingForm
+    topic: TrainingTopic | None = None
     hours: float
     organizer: str | None = None
     held_on: date | None = None

@@ -106,6 +106,15 @@ class TrainingForm(StrEnum):
     PRACTICAL_DRILLS = "PRACTICAL_DRILLS"
 
 
+class TrainingTopic(StrEnum):
+    """What a course teaches, for schemes with topic sub-quotas (domain.md 1.6): Ya'an's specialised-skills
+    hours; Qinghai's study of new laws and local policies; GENERAL for the rest of a mediator's training."""
+
+    GENERAL = "GENERAL"
+    SPECIALISED_SKILLS = "SPECIALISED_SKILLS"
+    LAWS_AND_POLICIES = "LAWS_AND_POLICIES"
+
+
 class Specialty(StrEnum):
     """Dispute domains; the court panels of the Online Mediation Rules (Art 28) plus common people's-mediation fields."""
 

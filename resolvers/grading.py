@@ -1,4 +1,5 @@
-"""Grade schemes as data, grade eligibility and the training ledger.
+"""Grade schemes as data (with their training rules) and grade eligibility; `resolvers/training.py` checks the
+training ledger against those rules.
 
 Schemes live in `resolvers/schemes/*.json`, one file per scheme, validated at import: a bad file stops the
 process with its name. The graph aggregates what a mediator did (`graph/grading.py`); this module checks
@@ -25,16 +26,14 @@ from pydantic import (
 from graph.driver import Graph
 from graph.grading import (
     Measures,
-    TrainingLedger,
-    below_training_hours,
     jurisdiction_in_reach,
     measures_in_jurisdiction,
     measures_of_mediator,
-    training_of_mediator,
 )
 from graph.page import Order
 from graph.records import camel
 from graph.viewer import Viewer
+from graph.vocabulary import TrainingTopic
 from resolvers.errors import InputError
 from resolvers.pagination import encode_cursor, page_request
 
@@ -76,6 +75,16 @@ class Grade(SchemeModel):
 class TrainingRule(SchemeModel):
     annual_hours: float = Field(default=20.0, ge=0)
     pre_job_hours: float = Field(default=0.0, ge=0)
+    topic_hours: dict[TrainingTopic, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    """Minimum hours a year of a topic, counted within the annual hours (courses without a topic count
+    only toward those)."""
+
+    @model_validator(mode="after")
+    def _quotas_fit(self) -> TrainingRule:
+        total = sum(self.topic_hours.values())
+        if total > self.annual_hours:
+            raise ValueError(f"topic quotas add up to {total:g} hours, more than the {self.annual_hours:g} annual hours")
+        return self
 
 
 class GradeScheme(SchemeModel):
@@ -356,66 +365,3 @@ async def bulk_assess(
     ungraded = len(rows) - sum(counts.values())
     page = assessed[: request.first]
     return GradeReport(used, start, end, len(rows), counts, ungraded, page, len(assessed) > request.first)
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingStatus:
-    mediator_id: str
-    name: str
-    year: int
-    hours: float
-    annual_hours: float
-    pre_job_hours: float
-    required_hours: float
-    met: bool
-    cursor: str = ""
-
-
-def training_status_of(ledger: TrainingLedger, year: int, rule: TrainingRule) -> TrainingStatus:
-    new = ledger.first_since is not None and ledger.first_since.year == year
-    pre_job = rule.pre_job_hours if new else 0.0
-    required = rule.annual_hours + pre_job
-    cursor = encode_cursor(Order.NAME, ledger.name, ledger.id)
-    return TrainingStatus(
-        ledger.id, ledger.name, year, ledger.hours, rule.annual_hours, pre_job, required, ledger.hours >= required, cursor
-    )
-
-
-
-
-async def training_status(graph: Graph, *, mediator_id: str, year: int, viewer: Viewer) -> TrainingStatus | None:
-    ledger = await training_of_mediator(graph, id=mediator_id, year=valid_year(year), viewer=viewer)
-    if ledger is None:
-        return None
-    return training_status_of(ledger, year, scheme_for_division(ledger.province).training)
-
-
-@dataclass(frozen=True, slots=True)
-class BelowHours:
-    total: int
-    items: list[TrainingStatus]
-    has_next: bool
-
-
-async def mediators_below_training_hours(
-    graph: Graph, *, jurisdiction: str, year: int, first: int | None, after: str | None, viewer: Viewer
-) -> BelowHours | None:
-    """One aggregated statement over the subtree; the rule is the jurisdiction's province's scheme."""
-    request = page_request(first=first, after=after)
-    rule = scheme_for_division(valid_division(jurisdiction)).training
-    if not await jurisdiction_in_reach(graph, jurisdiction=jurisdiction, viewer=viewer):
-        return None
-    key = (str(request.after_key), request.after_id) if request.after_id is not None else None
-    found = await below_training_hours(
-        graph,
-        jurisdiction=jurisdiction,
-        year=valid_year(year),
-        annual=rule.annual_hours,
-        pre_job=rule.pre_job_hours,
-        after=key,
-        limit=request.first + 1,
-        viewer=viewer,
-    )
-    items = [training_status_of(row, year, rule) for row in found.rows]
-    return BelowHours(found.total, items[: request.first], len(items) > request.first)
-

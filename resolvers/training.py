@@ -1,20 +1,38 @@
-"""The training ledger: one course, many attendees, recorded at once."""
+"""The training ledger: one course, many attendees, recorded at once; a mediator's year checked against the
+training rule of its scheme (annual hours, pre-job hours in the first year, topic sub-quotas)."""
 
 from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit import Change
+from graph.driver import Graph
 from graph.filing import Tx
+from graph.grading import (
+    TrainingLedger,
+    below_training_hours,
+    jurisdiction_in_reach,
+    training_of_mediator,
+)
+from graph.page import Order
 from graph.training import create_training, mediators_in_reach
-from graph.vocabulary import AgencyKind, TrainingForm
+from graph.viewer import Viewer
+from graph.vocabulary import AgencyKind, TrainingForm, TrainingTopic
 from resolvers.filing import Writer, unit_of_work, validated
+from resolvers.grading import (
+    TrainingRule,
+    scheme_for_division,
+    valid_division,
+    valid_year,
+)
 from resolvers.organization import Saved
 from resolvers.outcomes import FieldProblem, forbidden, invalid
+from resolvers.pagination import encode_cursor, page_request
 
 MAX_ATTENDEES = 1_000
 
@@ -31,6 +49,7 @@ class TrainingInput(BaseModel):
 
     title: str = Field(min_length=2, max_length=200)
     form: TrainingForm
+    topic: TrainingTopic | None = None
     organizer: str = Field(min_length=2, max_length=100)
     hours: float = Field(gt=0, le=200)
     held_on: datetime.date
@@ -59,7 +78,7 @@ async def record_training(writer: Writer, raw: dict[str, Any], *, idempotency_ke
         props = {
             "title": data.title, "form": data.form.value, "organizer": data.organizer,
             "hours": data.hours, "heldOn": data.held_on,
-        }
+        } | ({"topic": data.topic.value} if data.topic else {})
         attendance: list[dict[str, Any]] = [{"mediator": seat.mediator_id, "hours": seat.hours or data.hours} for seat in data.attendees]
         await create_training(writer.graph, tx, id=new_id, props=props, attendance=attendance)
         changes = [Change(new_id, "Training", "recordTraining", None, props | {"attendees": len(ids)})]
@@ -73,3 +92,81 @@ async def record_training(writer: Writer, raw: dict[str, Any], *, idempotency_ke
         writer, operation="recordTraining", payload=raw, idempotency_key=idempotency_key, work=work
     )
     return Saved(entity, (), replayed)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicQuotaStatus:
+    topic: TrainingTopic
+    required_hours: float
+    hours: float
+    met: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingStatus:
+    mediator_id: str
+    name: str
+    year: int
+    hours: float
+    annual_hours: float
+    pre_job_hours: float
+    required_hours: float
+    topic_quotas: list[TopicQuotaStatus]
+    met: bool
+    cursor: str = ""
+
+
+def training_status_of(ledger: TrainingLedger, year: int, rule: TrainingRule) -> TrainingStatus:
+    """Met when the year's hours reach the annual (plus pre-job) hours and every topic quota of the rule."""
+    new = ledger.first_since is not None and ledger.first_since.year == year
+    pre_job = rule.pre_job_hours if new else 0.0
+    required = rule.annual_hours + pre_job
+    done = {row.topic: row.hours for row in ledger.topic_hours}
+    quotas = [
+        TopicQuotaStatus(topic, minimum, done.get(topic, 0.0), done.get(topic, 0.0) >= minimum)
+        for topic, minimum in rule.topic_hours.items()
+    ]
+    met = ledger.hours >= required and all(quota.met for quota in quotas)
+    cursor = encode_cursor(Order.NAME, ledger.name, ledger.id)
+    return TrainingStatus(
+        ledger.id, ledger.name, year, ledger.hours, rule.annual_hours, pre_job, required, quotas, met, cursor
+    )
+
+
+async def training_status(graph: Graph, *, mediator_id: str, year: int, viewer: Viewer) -> TrainingStatus | None:
+    ledger = await training_of_mediator(graph, id=mediator_id, year=valid_year(year), viewer=viewer)
+    if ledger is None:
+        return None
+    return training_status_of(ledger, year, scheme_for_division(ledger.province).training)
+
+
+@dataclass(frozen=True, slots=True)
+class BelowHours:
+    total: int
+    items: list[TrainingStatus]
+    has_next: bool
+
+
+async def mediators_below_training_hours(
+    graph: Graph, *, jurisdiction: str, year: int, first: int | None, after: str | None, viewer: Viewer
+) -> BelowHours | None:
+    """One aggregated statement over the subtree; the rule is the jurisdiction's province's scheme, and a
+    mediator short of one of its topic quotas is listed even with the annual hours done."""
+    request = page_request(first=first, after=after)
+    rule = scheme_for_division(valid_division(jurisdiction)).training
+    if not await jurisdiction_in_reach(graph, jurisdiction=jurisdiction, viewer=viewer):
+        return None
+    key = (str(request.after_key), request.after_id) if request.after_id is not None else None
+    found = await below_training_hours(
+        graph,
+        jurisdiction=jurisdiction,
+        year=valid_year(year),
+        annual=rule.annual_hours,
+        pre_job=rule.pre_job_hours,
+        topic_hours=rule.topic_hours,
+        after=key,
+        limit=request.first + 1,
+        viewer=viewer,
+    )
+    items = [training_status_of(row, year, rule) for row in found.rows]
+    return BelowHours(found.total, items[: request.first], len(items) > request.first)

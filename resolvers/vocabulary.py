@@ -14,6 +14,7 @@ from graph.vocabulary import (
     RecordStatus,
     Specialty,
     TrainingForm,
+    TrainingTopic,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "RecordStatus",
     "Specialty",
     "TrainingForm",
+    "TrainingTopic",
 ]

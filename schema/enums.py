@@ -22,6 +22,7 @@ Employment = v.Employment
 Background = v.Background
 MembershipRole = v.MembershipRole
 TrainingForm = v.TrainingForm
+TrainingTopic = v.TrainingTopic
 Specialty = v.Specialty
 Order = v.Order
 Direction = v.Direction
@@ -38,6 +39,7 @@ DESCRIPTIONS: dict[type[StrEnum], str] = {
     Background: "A mediator's professional background.",
     MembershipRole: "A mediator's role in an organization.",
     TrainingForm: "How a training course was given.",
+    TrainingTopic: "What a training course teaches; a scheme may require minimum hours a year of a topic.",
     Specialty: "Dispute domains; the first ones are the specialized court panels.",
     Order: "What a list is sorted by; the registry id breaks ties.",
     Direction: "Ascending or descending order.",

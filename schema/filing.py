@@ -11,7 +11,7 @@ from auth.scopes import Scope
 from resolvers import credential, mediator, organization, training
 from resolvers.filing import Transition, Writer, writer_for
 from schema.context import Info
-from schema.enums import Background, Employment, MembershipRole, OrganizationKind, Specialty, TrainingForm
+from schema.enums import Background, Employment, MembershipRole, OrganizationKind, Specialty, TrainingForm, TrainingTopic
 from schema.payloads import (
     CredentialPayload,
     CredentialSaved,
@@ -116,6 +116,11 @@ class TrainingInput:
     hours: float = strawberry.field(description="The course's hours.")
     held_on: datetime.date = strawberry.field(description="When it took place.")
     attendees: list[AttendanceInput] = strawberry.field(description="Who attended (1 to 1,000).")
+    topic: TrainingTopic | None = strawberry.field(
+        default=None,
+        description="What it teaches, counted toward a scheme's topic quota; without one, the hours count only"
+        " toward the annual hours.",
+    )
 
 
 def raw(value: Any) -> dict[str, Any]:

@@ -17,11 +17,12 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers import grading
+from resolvers import grading, training
 from resolvers.grading import Criterion
 from resolvers.grading import GradeScheme as SchemeData
 from schema.connection import AFTER, FIRST
 from schema.context import Info
+from schema.enums import TrainingTopic
 
 strawberry.enum(Criterion, name="GradeCriterion", description="A condition a grade scheme sets for a grade.")
 
@@ -36,11 +37,12 @@ BULK = (
 )
 TRAINING = (
     "A mediator's training hours in a calendar year against the scheme's annual requirement, plus pre-job hours"
-    " in the year the mediator's first membership began; null when unknown or outside the caller's reach."
+    " in the year the mediator's first membership began, and against each topic quota of the scheme; null when"
+    " unknown or outside the caller's reach."
 )
 BELOW = (
-    "Mediators serving in a jurisdiction subtree during a year whose training hours fall short of the requirement,"
-    " sorted by name; null outside the caller's reach."
+    "Mediators serving in a jurisdiction subtree during a year whose training hours fall short of the requirement"
+    " or of any topic quota of the jurisdiction's scheme, sorted by name; null outside the caller's reach."
 )
 
 
@@ -124,6 +126,14 @@ class GradeReport:
     has_next_page: bool = strawberry.field(description="True when more mediators follow this page.")
 
 
+@strawberry.type(description="A mediator's hours of one topic in a calendar year against the scheme's quota.")
+class TopicQuotaStatus:
+    topic: TrainingTopic = strawberry.field(description="The topic the scheme sets a quota for.")
+    required_hours: float = strawberry.field(description="The minimum hours of the topic a year.")
+    hours: float = strawberry.field(description="Hours of courses on the topic completed in the year.")
+    met: bool = strawberry.field(description="Whether the hours completed reach the quota.")
+
+
 @strawberry.type(description="A mediator's training hours in one calendar year against the requirement.")
 class TrainingStatus:
     mediator_id: strawberry.ID = strawberry.field(description="The mediator's registry id.")
@@ -133,15 +143,22 @@ class TrainingStatus:
     annual_hours: float = strawberry.field(description="The scheme's annual requirement (20 unless it says otherwise).")
     pre_job_hours: float = strawberry.field(description="Pre-job hours due this year (only in the first year).")
     required_hours: float = strawberry.field(description="Annual plus pre-job hours.")
-    met: bool = strawberry.field(description="Whether the hours completed meet the requirement.")
+    topic_quotas: list[TopicQuotaStatus] = strawberry.field(
+        description="Each topic quota of the mediator's scheme (the jurisdiction's in a list); empty when it sets none."
+    )
+    met: bool = strawberry.field(description="Whether the hours completed meet the requirement and every topic quota.")
     cursor: str = strawberry.field(description="Pass as `after` to continue after this mediator in a list.")
 
     @classmethod
-    def of(cls, status: grading.TrainingStatus) -> TrainingStatus:
+    def of(cls, status: training.TrainingStatus) -> TrainingStatus:
+        quotas = [
+            TopicQuotaStatus(topic=t.topic, required_hours=t.required_hours, hours=t.hours, met=t.met)
+            for t in status.topic_quotas
+        ]
         return cls(
             mediator_id=strawberry.ID(status.mediator_id), name=status.name, year=status.year, hours=status.hours,
             annual_hours=status.annual_hours, pre_job_hours=status.pre_job_hours,
-            required_hours=status.required_hours, met=status.met, cursor=status.cursor,
+            required_hours=status.required_hours, topic_quotas=quotas, met=status.met, cursor=status.cursor,
         )
 
 
@@ -209,7 +226,7 @@ async def bulk_assess_grades(
 
 
 async def training_status(info: Info, mediator_id: MEDIATOR_ID, year: YEAR) -> TrainingStatus | None:
-    found = await grading.training_status(
+    found = await training.training_status(
         info.context.graph, mediator_id=str(mediator_id), year=year, viewer=info.context.viewer
     )
     return TrainingStatus.of(found) if found else None
@@ -218,7 +235,7 @@ async def training_status(info: Info, mediator_id: MEDIATOR_ID, year: YEAR) -> T
 async def mediators_below_training_hours(
     info: Info, jurisdiction: JURISDICTION, year: YEAR, first: FIRST = None, after: AFTER = None
 ) -> TrainingShortfall | None:
-    found = await grading.mediators_below_training_hours(
+    found = await training.mediators_below_training_hours(
         info.context.graph, jurisdiction=jurisdiction, year=year, first=first, after=after, viewer=info.context.viewer
     )
     if found is None:

@@ -11,7 +11,16 @@ from auth.scopes import Scope
 from resolvers.mediator import CredentialRecord, MediatorRecord
 from schema.agency import Court
 from schema.context import Info
-from schema.enums import Background, Employment, Gender, MembershipRole, RecordStatus, Specialty, TrainingForm
+from schema.enums import (
+    Background,
+    Employment,
+    Gender,
+    MembershipRole,
+    RecordStatus,
+    Specialty,
+    TrainingForm,
+    TrainingTopic,
+)
 from schema.node import Node
 from schema.organization import CURRENT, Organization
 from schema.permissions import protected
@@ -50,6 +59,9 @@ class Credential:
 class CompletedTraining:
     title: str = strawberry.field(description="The course title.")
     form: TrainingForm = strawberry.field(description="How the course was given.")
+    topic: TrainingTopic | None = strawberry.field(
+        description="What it taught, when a topic was recorded (counts toward a scheme's topic quota)."
+    )
     organizer: str | None = strawberry.field(description="Who organized it.")
     hours: float = strawberry.field(description="Hours this mediator completed.")
     completed_at: datetime.date = strawberry.field(description="When the mediator completed it.")
@@ -121,6 +133,7 @@ class Mediator(Node):
             CompletedTraining(
                 title=item.training.title,
                 form=item.training.form,
+                topic=item.training.topic,
                 organizer=item.training.organizer,
                 hours=item.hours,
                 completed_at=item.completed_at,

@@ -85,7 +85,7 @@ BEHIND_PROTECTED = frozenset(
         "FieldProblem", "Problem", "ValidationProblem", "NotFoundProblem", "ConflictProblem", "StaleVersionProblem",
         "ForbiddenByAgencyProblem", "IllegalTransitionProblem", "InvitationSaved", "ListAdopted", "ListPublished",
         "GradeScheme", "CriterionCheck", "GradeCheck", "GradeEligibility", "GradeCount", "AssessedMediator",
-        "GradeReport", "TrainingStatus", "TrainingShortfall",
+        "GradeReport", "TrainingStatus", "TrainingShortfall", "TopicQuotaStatus",
         "GradeAssessment", "GradeAssessmentStep", "GradeAssessmentSaved",
         "Registration", "RegistrationSaved", "MediatorsRegistered", "RowProblem", "RowsProblem", "PartnerDirectory",
         "PartnerProvince",

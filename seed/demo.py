@@ -28,6 +28,7 @@ from graph.vocabulary import (
     RecordStatus,
     Specialty,
     TrainingForm,
+    TrainingTopic,
 )
 from resolvers.identifiers import credit_code_check_character, organization_code_check_character
 from seed.grades import demo_grades
@@ -282,18 +283,20 @@ class DemoBuilder:
             by_county.setdefault(organization, []).append(membership["mediator"])
         for county_code, mediators in by_county.items():
             bureau = next(b.name for b in BUREAUS if b.jurisdiction == county_code)
+            skills, general = TrainingTopic.SPECIALISED_SKILLS, TrainingTopic.GENERAL
             courses = (
-                ("2026年度人民调解员业务培训", TrainingForm.CENTRALIZED_TEACHING, 16.0, datetime.date(2026, 4, 15), 0.85),
-                ("典型案例研讨会", TrainingForm.CASE_ANALYSIS, 6.0, datetime.date(2026, 6, 20), 0.6),
-                ("法院庭审旁听", TrainingForm.ATTENDING_COURT_TRIALS, 4.0, datetime.date(2025, 10, 12), 0.5),
+                ("2026年度人民调解员业务培训", TrainingForm.CENTRALIZED_TEACHING, skills, 16.0, datetime.date(2026, 4, 15), 0.85),
+                ("典型案例研讨会", TrainingForm.CASE_ANALYSIS, general, 6.0, datetime.date(2026, 6, 20), 0.6),
+                ("法院庭审旁听", TrainingForm.ATTENDING_COURT_TRIALS, None, 4.0, datetime.date(2025, 10, 12), 0.5),
             )
-            for title, form, hours, held_on, share in courses:
+            for title, form, topic, hours, held_on, share in courses:
                 attendees = sorted({m for m in mediators if self.rng.random() < share})
+                props = {"title": title, "form": form.value, "hours": hours, "organizer": bureau, "heldOn": held_on}
                 self.roster.trainings.append(
                     {
                         "id": stable_id("training", county_code, title, held_on.isoformat()),
                         "attendees": attendees,
-                        "props": {"title": title, "form": form.value, "hours": hours, "organizer": bureau, "heldOn": held_on},
+                        "props": props | ({"topic": topic.value} if topic else {}),
                     }
                 )
 

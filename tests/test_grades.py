@@ -22,10 +22,9 @@ from resolvers.grading import (
     bulk_assess,
     grade_eligibility,
     load_schemes,
-    mediators_below_training_hours,
     scheme_for_division,
-    training_status,
 )
+from resolvers.training import mediators_below_training_hours, training_status
 from seed.demo import demo_roster
 from tests.conftest import HASH_KEY, GraphQLClient, token_for
 
