@@ -16,7 +16,7 @@ from graph.vocabulary import AgencyKind
 from resolvers.filing import Writer, unit_of_work, validated
 from resolvers.mediator import writable_mediator
 from resolvers.organization import Saved
-from resolvers.outcomes import FieldProblem, invalid, not_found
+from resolvers.outcomes import FieldProblem, conflict, invalid, not_found
 
 
 class CredentialInput(BaseModel):
@@ -64,6 +64,8 @@ async def verify_credential(writer: Writer, credential_id: str, *, idempotency_k
         if found is None:
             raise not_found("credential", "credentialId")
         await writable_mediator(writer, tx, str(found["mediator"]), None)
+        if found["props"].get("verified"):
+            raise conflict("The credential is already verified; its first verification stands.", "credentialId")
         after = await mark_verified(writer.graph, tx, id=credential_id, by=writer.agency_id)
         return credential_id, [Change(credential_id, "Credential", "verifyCredential", native(found["props"]), native(after))]
 

@@ -53,6 +53,14 @@ class Transition(StrEnum):
     REINSTATE = "REINSTATE"
 
 
+PAST: dict[Transition, str] = {
+    Transition.FILE: "filed",
+    Transition.SUSPEND: "suspended",
+    Transition.DEREGISTER: "deregistered",
+    Transition.REINSTATE: "reinstated",
+}
+"""How a refusal names each step."""
+
 TRANSITIONS: dict[Transition, tuple[frozenset[RecordStatus], RecordStatus]] = {
     Transition.FILE: (frozenset({RecordStatus.PENDING}), RecordStatus.FILED),
     Transition.SUSPEND: (frozenset({RecordStatus.FILED}), RecordStatus.SUSPENDED),
@@ -68,7 +76,7 @@ def next_status(transition: Transition, current: RecordStatus) -> RecordStatus:
         raise Problem(
             ProblemCode.ILLEGAL_TRANSITION,
             "status",
-            f"A record that is {current.value} cannot be {transition.value.lower()}ed"
+            f"A record that is {current.value} cannot be {PAST[transition]}"
             f" (allowed from {', '.join(sorted(s.value for s in sources))}).",
         )
     return target

@@ -304,10 +304,13 @@ async def change_organization_status(
     """File a draft, suspend, deregister or reinstate an organization; an illegal transition is a typed problem."""
     writer.require(AgencyKind.JUDICIAL_BUREAU, AgencyKind.PLATFORM_ADMIN)
     operation = f"{transition.value.lower()}Organization"
+    warnings: list[str] = []
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         before = await writable_organization(writer, tx, organization_id, version)
         if transition is Transition.FILE:
+            kind = OrganizationKind(before["kind"])
+            warnings[:] = organization_warnings(before.get("name"), kind, before.get("creditCode"))[0]
             writer.require(AgencyKind.JUDICIAL_BUREAU)
             if before.get("registrationStatus") in ("PENDING", "REJECTED"):
                 message = (
@@ -331,4 +334,4 @@ async def change_organization_status(
         idempotency_key=idempotency_key,
         work=work,
     )
-    return Saved(entity, (), replayed)
+    return Saved(entity, tuple(warnings), replayed)
