@@ -8,11 +8,9 @@ import json
 import logging
 import secrets
 import sys
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.progress import MofNCompleteColumn, Progress
@@ -23,26 +21,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.middleware import Middleware
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from auth import AuthConfig, key_store, oauth_routes, rate_limiter, token_validator
 from auth.config import EXTERNAL_SCOPES
 from auth.clients import UnknownAgency, UnknownClient, create_client, disable_client, list_clients, rotate_secret
 from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
-from auth.policy import viewer_for
-from auth.principal import Principal
 from auth.scopes import UnknownScope, parse_scopes
-from graph.driver import Graph, GraphError, open_graph
-from graph.embedded import EmbeddedServer, EmbeddedServerError, start_embedded_server
+from graph.driver import Graph, GraphError
+from graph.connection import GraphConnection, connect, graph_server
+from graph.embedded import EmbeddedServerError
 from graph.migrations import apply_migrations, is_migrated
 from resolvers.audit import describe, verify_audit
-from resolvers.invitation import published_csv, published_json
+from resolvers.invited_list import published_csv, published_json
 from resolvers.roster_export import export_roster_file
 from resolvers.roster_import import ImportReport, import_roster_file, roster_upload
 from schema.build import build_schema
-from schema.context import Context, Loaders
-from seed.demo import demo_clients, graph_is_empty, load_demo
+from schema.endpoint import RegistryGraphQL
+from seed.demo import announcement, demo_clients, graph_is_empty, load_demo
 from seed.generator import generate
 from seed.roster import timed
 
@@ -116,86 +112,6 @@ class Settings(BaseSettings):
         return path.read_text(encoding="utf-8").strip().encode()
 
 
-@dataclass(frozen=True, slots=True)
-class GraphConnection:
-    uri: str
-    user: str
-    password: str
-    database: str
-
-
-@contextlib.contextmanager
-def graph_server(settings: Settings) -> Iterator[GraphConnection]:
-    """The configured Neo4j, or the embedded server started for as long as the block runs."""
-    if settings.graph_uri:
-        password = settings.graph_password.get_secret_value() if settings.graph_password else ""
-        yield GraphConnection(settings.graph_uri, settings.graph_user, password, settings.graph_database)
-        return
-    server: EmbeddedServer = start_embedded_server(
-        data_dir=settings.embedded_dir,
-        database=settings.graph_database,
-        bolt_port=settings.graph_bolt_port,
-        http_port=settings.graph_http_port,
-        heap=settings.graph_heap,
-    )
-    try:
-        yield GraphConnection(server.uri, server.user, server.password, server.database)
-    finally:
-        server.stop()
-
-
-def connect(connection: GraphConnection, settings: Settings) -> Graph:
-    return open_graph(
-        uri=connection.uri,
-        user=connection.user,
-        password=connection.password,
-        database=connection.database,
-        timeout=settings.graph_timeout,
-        retry_time=settings.graph_retry_time,
-    )
-
-
-def announce(clients: list[dict[str, str]], issuer: str) -> None:
-    if not clients:
-        return
-    lines = ["demo clients (also in demo-clients.json in the data directory):"]
-    for client in clients:
-        lines.append(f"  {client['agency']}: {client['scope']}")
-        lines.append(
-            f"    curl -s -u {client['client_id']}:{client['client_secret']}"
-            f" -d grant_type=client_credentials {issuer}/oauth/token"
-        )
-    log.warning("\n".join(lines))
-
-
-class RegistryGraphQL(GraphQL[Context, None]):
-    def __init__(self, graph: Graph, settings: Settings) -> None:
-        super().__init__(
-            build_schema(introspection=settings.introspection),
-            graphql_ide="graphiql" if settings.graphiql else None,
-            allow_queries_via_get=settings.allow_get_queries,
-        )
-        self.graph = graph
-        self.hash_key = settings.hash_key()
-
-    def encode_json(self, data: object) -> str:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        principal: Principal | None = request.scope.get("principal")
-        viewer = viewer_for(principal)
-        return Context(
-            graph=self.graph,
-            request_id=request_id,
-            principal=principal,
-            viewer=viewer,
-            loaders=Loaders(self.graph, viewer),
-            response=response,
-            hash_key=self.hash_key,
-        )
-
-
 def create_app(settings: Settings, *, graph: Graph) -> Starlette:
     """The ASGI app over an open graph; the lifespan migrates it and, in demo mode, seeds an empty one."""
 
@@ -206,7 +122,8 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
             fresh = await graph_is_empty(graph)
             if fresh:
                 await load_demo(graph, hash_key=settings.hash_key())
-            announce(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer)
+            if text := announcement(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer):
+                log.warning(text)
         yield
 
     async def healthz(request: Request) -> Response:
@@ -236,7 +153,14 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
 
     config = settings.auth()
     validator, limiter = token_validator(config, graph), rate_limiter(config)
-    graphql = BearerAuthentication(RegistryGraphQL(graph, settings), validator=validator, limiter=limiter)
+    endpoint = RegistryGraphQL(
+        graph,
+        hash_key=settings.hash_key(),
+        introspection=settings.introspection,
+        graphiql=settings.graphiql,
+        allow_get_queries=settings.allow_get_queries,
+    )
+    graphql = BearerAuthentication(endpoint, validator=validator, limiter=limiter)
     bearer = Middleware(BearerAuthentication, validator=validator, limiter=limiter)
     return Starlette(
         routes=[

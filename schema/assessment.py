@@ -15,7 +15,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
-from resolvers import assessment
+from resolvers import assessment, grade_decision
 from resolvers.assessment import (
     AppealOutcome,
     AssessmentRecord,
@@ -155,9 +155,9 @@ class GradeAppealResolutionInput:
 
 @strawberry.input(description="The decision conferring the grade after the notice.")
 class GradeDecisionInput:
-    validity_years: int = strawberry.field(default=assessment.VALIDITY_YEARS, description="Years the grade is valid (1 to 5).")
+    validity_years: int = strawberry.field(default=grade_decision.VALIDITY_YEARS, description="Years the grade is valid (1 to 5).")
     reassessment_years: int = strawberry.field(
-        default=assessment.REASSESSMENT_YEARS, description="Years until the next assessment is due (1 to 5)."
+        default=grade_decision.REASSESSMENT_YEARS, description="Years until the next assessment is due (1 to 5)."
     )
     override_reason: str | None = strawberry.field(
         default=None,
@@ -237,5 +237,5 @@ class AssessmentMutation:
     ) -> GradeAssessmentPayload:
         step = writer(info)
         data = raw(input) if input is not None else {}
-        write = assessment.decide_grade(step, str(assessment_id), data, idempotency_key=idempotency_key)
+        write = grade_decision.decide_grade(step, str(assessment_id), data, idempotency_key=idempotency_key)
         return await settle(step, write)

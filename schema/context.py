@@ -25,7 +25,7 @@ from resolvers.mediator import (
     memberships_of_mediators,
     trainings_of_mediators,
 )
-from resolvers.invitation import inviting_courts
+from resolvers.invited_list import inviting_courts
 from resolvers.organization import OrganizationMember, OrganizationRecord, members_of_organizations, organizations_by_id
 from resolvers.assessment import AssessmentRecord, CurrentGrade, current_grades, grade_histories
 

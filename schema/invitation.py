@@ -10,8 +10,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
-from resolvers import invitation
-from resolvers.invitation import InvitedEntry as EntryRecord
+from resolvers import invitation, invited_list
+from resolvers.invited_list import InvitedEntry as EntryRecord
 from resolvers.outcomes import Problem as ProblemRaised
 from schema.agency import Agency, agency_of
 from schema.context import Info
@@ -118,7 +118,7 @@ class InvitationQuery:
         first: Annotated[int | None, strawberry.argument(description="Page size: 20 when omitted, at most 100.")] = None,
         after: Annotated[str | None, strawberry.argument(description="An `endCursor` to continue after.")] = None,
     ) -> InvitedListConnection:
-        page = await invitation.specially_invited_list(
+        page = await invited_list.specially_invited_list(
             info.context.graph, court=str(court_id), panel=panel, jurisdiction=jurisdiction,
             specialty=specialty, language=language, grade=grade, first=first, after=after,
         )
@@ -130,7 +130,7 @@ class InvitationQuery:
         self, info: Info, court_id: COURT_ID,
         version: Annotated[int, strawberry.argument(description="The version number.")],
     ) -> InvitedListVersion | None:
-        found = await invitation.invited_list_version(info.context.graph, court=str(court_id), version=version)
+        found = await invited_list.invited_list_version(info.context.graph, court=str(court_id), version=version)
         if found is None:
             return None
         return InvitedListVersion(
@@ -234,7 +234,7 @@ async def adopted(saved: invitation.InvitationSaved) -> ListAdopted:
     return ListAdopted(court_id=strawberry.ID(saved.id), replayed=saved.replayed)
 
 
-async def published(saved: invitation.Published) -> ListPublished:
+async def published(saved: invited_list.Published) -> ListPublished:
     return ListPublished(version=saved.version, digest=saved.digest, replayed=saved.replayed)
 
 
@@ -284,5 +284,5 @@ class InvitationMutation:
 
     @protected(WRITE, "Freeze the calling court's list today as its next numbered version.")
     async def publish_invited_list(self, info: Info, idempotency_key: KEY = None) -> PublicationPayload:
-        write = invitation.publish_invited_list(writer(info), idempotency_key=idempotency_key)
+        write = invited_list.publish_invited_list(writer(info), idempotency_key=idempotency_key)
         return await settle(write, published)

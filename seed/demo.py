@@ -359,3 +359,17 @@ async def demo_clients(graph: Graph, data_dir: Path, *, create: bool) -> list[di
 graph_is_empty = is_empty
 
 __all__ = ["DEMO_CLIENTS", "Row", "demo_clients", "demo_roster", "graph_is_empty", "load_demo"]
+
+
+def announcement(clients: list[dict[str, str]], issuer: str) -> str:
+    """What `serve --demo` prints about its demo clients: a curl line each to get a token; empty if none."""
+    if not clients:
+        return ""
+    lines = ["demo clients (also in demo-clients.json in the data directory):"]
+    for client in clients:
+        lines.append(f"  {client['agency']}: {client['scope']}")
+        lines.append(
+            f"    curl -s -u {client['client_id']}:{client['client_secret']}"
+            f" -d grant_type=client_credentials {issuer}/oauth/token"
+        )
+    return "\n".join(lines)

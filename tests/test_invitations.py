@@ -10,7 +10,7 @@ import pytest
 
 from graph.audit import canonical
 from graph.driver import Graph
-from resolvers.invitation import published_csv, published_json
+from resolvers.invited_list import published_csv, published_json
 from seed.demo import demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient

@@ -246,37 +246,32 @@ async def other_committee_member(bureau: GraphQLClient) -> str:
     return str(body["data"]["fileMediator"]["mediator"]["id"])
 
 
-async def test_a_second_chair_of_a_filed_committee_is_refused(demo: Graph, as_agency: AsAgency) -> None:
+@pytest.mark.parametrize(
+    ("members", "role", "message"),
+    [
+        (3, "CHAIR", "A committee has exactly one chair; this one has 2 (Art 8)."),
+        (9, "MEMBER", "A committee has 3 to 9 members; this one has 10 (Art 8)."),
+    ],
+    ids=["second chair", "tenth member"],
+)
+async def test_a_membership_breaking_a_filed_committee_is_refused(
+    demo: Graph, as_agency: AsAgency, members: int, role: str, message: str
+) -> None:
     bureau = await as_agency(WUHOU, WRITE)
-    org_id, _ = await filed_committee_of(bureau, 3)
+    org_id, _ = await filed_committee_of(bureau, members)
     newcomer = await other_committee_member(bureau)
     before, trail = await snapshot(demo), await events(demo, newcomer)
 
-    body = await bureau(JOIN, m=newcomer, input={"organizationId": org_id, "role": "CHAIR", **TERM})
+    body = await bureau(JOIN, m=newcomer, input={"organizationId": org_id, "role": role, **TERM})
 
     problem = body["data"]["addMembership"]
     assert (problem["__typename"], problem["code"], problem["field"], problem["message"]) == (
-        "ValidationProblem", "VALIDATION", "members", "A committee has exactly one chair; this one has 2 (Art 8).")
+        "ValidationProblem", "VALIDATION", "members", message)
     assert await snapshot(demo) == before
     assert await events(demo, newcomer) == trail
     assert await demo.read("MATCH (n:Notice {organizationId: $id}) WHERE n.kind <> 'FILING' RETURN n", id=org_id) == []
-
-
-async def test_a_tenth_member_of_a_filed_committee_is_refused(demo: Graph, as_agency: AsAgency) -> None:
-    bureau = await as_agency(WUHOU, WRITE)
-    org_id, _ = await filed_committee_of(bureau, 9)
-    newcomer = await other_committee_member(bureau)
-    before, trail = await snapshot(demo), await events(demo, newcomer)
-
-    body = await bureau(JOIN, m=newcomer, input={"organizationId": org_id, "role": "MEMBER", **TERM})
-
-    problem = body["data"]["addMembership"]
-    assert (problem["__typename"], problem["field"], problem["message"]) == (
-        "ValidationProblem", "members", "A committee has 3 to 9 members; this one has 10 (Art 8).")
-    assert await snapshot(demo) == before
-    assert await events(demo, newcomer) == trail
-    members = await bureau("query($id: ID!) { organization(id: $id) { members { role } } }", id=org_id)
-    assert len(members["data"]["organization"]["members"]) == 9
+    seated = await bureau("query($id: ID!) { organization(id: $id) { members { role } } }", id=org_id)
+    assert len(seated["data"]["organization"]["members"]) == members
 
 
 # --- credentials ------------------------------------------------------------------------------------------------
