@@ -17,7 +17,8 @@ from graph.driver import Graph
 from graph.mediator import PROJECTION, MediatorRecord
 from graph.page import Page, PageRequest, paged_query, split_page
 from graph.records import Filter, Language
-from graph.report import FIRST_SINCE, MEDIATOR_IN_REACH, YEAR_HOURS
+from graph.grading import FIRST_SINCE, PROVINCE, TRAINING_MET, YEAR_COURSES
+from graph.report import MEDIATOR_IN_REACH
 from graph.viewer import MEDIATOR_IN_FULL, Viewer
 from graph.vocabulary import Employment, Specialty
 
@@ -61,19 +62,6 @@ BY_SUBTREE: LiteralString = (
 )
 EVERYONE: LiteralString = "MATCH (n:Mediator)"
 
-_PROVINCE: LiteralString = (
-    "substring(reduce(lo = null, code IN [(n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(pj:Jurisdiction) | pj.code]"
-    " | CASE WHEN lo IS NULL OR code < lo THEN code ELSE lo END), 0, 2)"
-)
-"""The two-digit province of mediator `n`'s organizations (the lowest code when there are several)."""
-
-_REQUIRED: LiteralString = (
-    "coalesce(head([rule IN $training WHERE rule.province = province | rule.annual]), $annual)"
-    " + CASE WHEN firstSince >= $yearStart AND firstSince <= $yearEnd"
-    " THEN coalesce(head([rule IN $training WHERE rule.province = province | rule.preJob]), $preJob) ELSE 0.0 END"
-)
-"""Hours due this year under the province's scheme: annual, plus pre-job hours in the first year of service."""
-
 _FILTERS: LiteralString = (
     " WITH n WHERE n.status = 'FILED' AND " + MEDIATOR_IN_REACH
     + " AND ($specialty IS NULL OR $specialty IN n.specialties)"
@@ -82,13 +70,15 @@ _FILTERS: LiteralString = (
     " AND ($jurisdiction IS NULL OR EXISTS { (n)-[m:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)"
     "-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) WHERE " + _CURRENT + " })"
     " WITH n WHERE CASE WHEN $minGrade IS NULL THEN true ELSE coalesce(" + CURRENT_GRADE_RANK + ", 99) <= $minGrade END"
-    " WITH n, CASE WHEN $trainingMet IS NULL THEN null ELSE " + _PROVINCE + " END AS province,"
+    " WITH n, CASE WHEN $trainingMet IS NULL THEN null ELSE " + PROVINCE + " END AS province,"
     " CASE WHEN $trainingMet IS NULL THEN null ELSE " + FIRST_SINCE + " END AS firstSince,"
-    " CASE WHEN $trainingMet IS NULL THEN 0.0 ELSE " + YEAR_HOURS + " END AS hours"
-    " WITH n WHERE $trainingMet IS NULL OR ($vRoster AND (hours >= " + _REQUIRED + ") = $trainingMet)"
+    " CASE WHEN $trainingMet IS NULL THEN [] ELSE " + YEAR_COURSES + " END AS done"
+    " WITH n WHERE $trainingMet IS NULL OR ($vRoster AND (" + TRAINING_MET + ") = $trainingMet)"
 )
 """Filters on fields that are not public (employment, the training ledger) match only with `$vRoster`: in reach,
-that is MEDIATOR_IN_FULL, so a filter never tells a caller what the field itself would not (as `mediators`)."""
+that is MEDIATOR_IN_FULL, so a filter never tells a caller what the field itself would not (as `mediators`).
+Training is met as everywhere else (`graph/grading.py` TRAINING_MET): the annual hours, pre-job hours in the first
+year and every topic quota of the scheme of the mediator's province."""
 
 
 def _anchor(where: MediatorSearch) -> LiteralString:
@@ -104,8 +94,7 @@ def _anchor(where: MediatorSearch) -> LiteralString:
 async def search_mediators(
     graph: Graph, *, where: MediatorSearch, rules: dict[str, Any], page: PageRequest, viewer: Viewer
 ) -> Page[MediatorRecord]:
-    """`rules`: `today`, `gradeDay`, `yearStart`, `yearEnd`, `training` ({province,
-    annual, preJob}) and the national `annual` and `preJob` hours."""
+    """`rules`: `today`, `gradeDay`, `yearStart`, `yearEnd` and `training` (TRAINING_MET's rules)."""
     rows = await graph.read(
         paged_query(_anchor(where) + _FILTERS, PROJECTION, page, full=MEDIATOR_IN_FULL),
         **where.params(),

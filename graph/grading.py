@@ -61,15 +61,46 @@ class LedgerPage(GraphRecord):
     rows: list[TrainingLedger]
 
 
-_PROVINCE: LiteralString = (
-    " WITH n, reduce(lo = null, code IN [(n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(pj:Jurisdiction) | pj.code]"
-    " | CASE WHEN lo IS NULL OR code < lo THEN code ELSE lo END) AS lowest"
-    " WITH n, substring(lowest, 0, 2) AS province"
+PROVINCE: LiteralString = (
+    "substring(reduce(lo = null, code IN [(n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(pj:Jurisdiction) | pj.code]"
+    " | CASE WHEN lo IS NULL OR code < lo THEN code ELSE lo END), 0, 2)"
 )
-"""The province of the mediator's organizations (the lowest code when there are several).
+"""The two-digit province of mediator `n`'s organizations (the lowest code when there are several): its
+scheme decides its grading period and training rule.
 
 Per-mediator values use pattern comprehensions folded with `reduce`/`size`: on ArcadeDB a `CALL (n) {...}`
 subquery after a multi-hop MATCH runs in quadratic time, while comprehensions stay linear."""
+
+_PROVINCE: LiteralString = " WITH n, " + PROVINCE + " AS province"
+
+FIRST_SINCE: LiteralString = (
+    "reduce(lo = null, since IN [(n)-[m:MEMBER_OF]->(:Organization) | m.since]"
+    " | CASE WHEN lo IS NULL OR since < lo THEN since ELSE lo END)"
+)
+"""When mediator `n`'s first membership began: pre-job hours fall due in that year."""
+
+YEAR_COURSES: LiteralString = (
+    "[(n)-[c:COMPLETED]->(t) WHERE c.completedAt >= $yearStart AND c.completedAt <= $yearEnd"
+    " | {hours: c.hours, topic: t.topic}]"
+)
+"""Mediator `n`'s courses completed from `$yearStart` to `$yearEnd`: its hours (`COMPLETED.hours`) and the
+course's topic (null when untagged)."""
+
+TRAINING_MET: LiteralString = (
+    "any(rule IN [coalesce(head([r IN $training WHERE r.province = province]),"
+    " head([r IN $training WHERE r.province IS NULL]))]"
+    " WHERE reduce(total = 0.0, d IN done | total + d.hours)"
+    " >= rule.annual + CASE WHEN firstSince >= $yearStart AND firstSince <= $yearEnd THEN rule.preJob ELSE 0.0 END"
+    " AND all(quota IN rule.topics WHERE reduce(total = 0.0, d IN done"
+    " | total + CASE WHEN d.topic = quota.topic THEN d.hours ELSE 0.0 END) >= quota.hours))"
+)
+"""Whether a mediator met the year's training, over the variables `province` (PROVINCE), `firstSince`
+(FIRST_SINCE) and `done` (YEAR_COURSES): the rule of `$training` for its province, else the one with a null
+province, is `{province, annual, preJob, topics: [{topic, hours}]}` (`resolvers/training.py` training_rules);
+the year's hours reach `annual`, plus `preJob` when the first membership began in the year, and the hours of
+courses of each topic reach its quota. The one definition `findMediators`, the jurisdiction report's training
+coverage and the list of mediators below their hours apply (`trainingStatus` checks one ledger the same way,
+`resolvers/training.py` training_status_of). The `any` over one rule only names it."""
 
 _BY_PROVINCE: LiteralString = (
     _PROVINCE + " WITH n, province, coalesce(head([p IN $periods WHERE p.province = province | p.start]), $start) AS start"
@@ -155,18 +186,13 @@ async def measures_in_jurisdiction(
 
 
 _HOURS: LiteralString = (
-    _PROVINCE
-    + " WITH n, province,"
-    " reduce(lo = null, since IN [(n)-[m:MEMBER_OF]->(:Organization) | m.since]"
-    " | CASE WHEN lo IS NULL OR since < lo THEN since ELSE lo END) AS firstSince,"
-    " [(n)-[c:COMPLETED]->(t) WHERE c.completedAt >= $yearStart AND c.completedAt <= $yearEnd"
-    " | {hours: c.hours, topic: t.topic}] AS done"
-    " WITH n, province, firstSince, reduce(total = 0.0, d IN done | total + d.hours) AS hours,"
+    " WITH n, " + PROVINCE + " AS province, " + FIRST_SINCE + " AS firstSince, " + YEAR_COURSES + " AS done"
+    " WITH n, province, firstSince, done, reduce(total = 0.0, d IN done | total + d.hours) AS hours,"
     " [topic IN $topics | {topic: topic, hours: reduce(total = 0.0, d IN done"
     " | total + CASE WHEN d.topic = topic THEN d.hours ELSE 0.0 END)}] AS topicHours"
 )
-"""Hours completed by mediator `n` in the year, in all and for each of `$topics` (the course's topic),
-and the start of its first membership."""
+"""Hours completed by mediator `n` in the year, in all and for each of `$topics` (the course's topic), the
+start of its first membership, and the year's courses (`done`, for TRAINING_MET)."""
 
 
 def _year(year: int) -> dict[str, date]:
@@ -191,36 +217,30 @@ async def below_training_hours(
     *,
     jurisdiction: str,
     year: int,
-    annual: float,
-    pre_job: float,
-    topic_hours: dict[TrainingTopic, float],
+    rules: list[dict[str, Any]],
+    topics: list[TrainingTopic],
     after: tuple[str, str] | None,
     limit: int,
     viewer: Viewer,
 ) -> LedgerPage:
-    """Mediators serving in the subtree during `year` whose hours fall short of `annual`, plus `pre_job`
-    in the year their first membership began, or of any topic's minimum in `topic_hours`; sorted by name
-    then id, with the total count. Each row carries its hours of the topics in `topic_hours`."""
+    """Mediators serving in the subtree during `year` who did not meet the year's training under `rules`
+    (TRAINING_MET's `$training`: a list holding only a rule with a null province applies that rule to
+    everyone); sorted by name then id, with the total count. Each row carries its hours of `topics`."""
     rows = await graph.read(
         _ROOT
         + " MATCH (j:Jurisdiction)-[:PART_OF*0..]->(root)"
         " MATCH (n:Mediator)-[a:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j)"
         " WHERE a.since <= $yearEnd AND (a.until IS NULL OR a.until >= $yearStart)"
         " WITH DISTINCT n" + _HOURS
-        + " WITH n, province, firstSince, hours, topicHours,"
-        " $annual + CASE WHEN firstSince >= $yearStart AND firstSince <= $yearEnd THEN $preJob ELSE 0.0 END AS required"
-        " WHERE hours < required"
-        " OR any(done IN topicHours WHERE done.hours < head([q IN $quotas WHERE q.topic = done.topic | q.hours]))"
-        " WITH n, province, hours, topicHours, firstSince ORDER BY n.name, n.id"
+        + " WHERE NOT " + TRAINING_MET
+        + " WITH n, province, hours, topicHours, firstSince ORDER BY n.name, n.id"
         " WITH collect({id: n.id, name: n.name, province: province, hours: hours, topicHours: topicHours,"
         " firstSince: firstSince}) AS listed"
         " RETURN size(listed) AS total, [r IN listed WHERE $afterId IS NULL OR r.name > $afterName"
         " OR (r.name = $afterName AND r.id > $afterId)][0..$limit] AS rows",
         jurisdiction=jurisdiction,
-        annual=float(annual),
-        preJob=float(pre_job),
-        topics=[topic.value for topic in topic_hours],
-        quotas=[{"topic": topic.value, "hours": float(hours)} for topic, hours in topic_hours.items()],
+        training=rules,
+        topics=[topic.value for topic in topics],
         afterName=after[0] if after else None,
         afterId=after[1] if after else None,
         limit=limit,

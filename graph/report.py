@@ -21,6 +21,7 @@ from typing import Any, LiteralString
 from graph.assessment import CURRENT_GRADE
 from graph.case import CaseReader
 from graph.driver import Graph, Row
+from graph.grading import FIRST_SINCE, PROVINCE, TRAINING_MET, YEAR_COURSES
 from graph.records import GraphRecord
 from graph.viewer import Viewer
 
@@ -39,18 +40,6 @@ MEDIATOR_IN_REACH: LiteralString = (
     " OR EXISTS { (n)-[:MEMBER_OF]->(:Organization)-[:AFFILIATED_WITH]->(:PartnerAgency {id: $vPartner}) })))"
 )
 """Whether mediator `n` is one the viewer may search and report on (MEDIATOR_IN_FULL without the roster scope)."""
-
-FIRST_SINCE: LiteralString = (
-    "reduce(lo = null, since IN [(n)-[m:MEMBER_OF]->(:Organization) | m.since]"
-    " | CASE WHEN lo IS NULL OR since < lo THEN since ELSE lo END)"
-)
-"""When mediator `n`'s first membership began: pre-job hours fall due in that year."""
-
-YEAR_HOURS: LiteralString = (
-    "reduce(total = 0.0, spent IN [(n)-[c:COMPLETED]->() WHERE c.completedAt >= $yearStart AND c.completedAt <= $yearEnd"
-    " | c.hours] | total + spent)"
-)
-"""Training hours mediator `n` completed from `$yearStart` to `$yearEnd`, from the ledger (`COMPLETED.hours`)."""
 
 _SUBTREE: LiteralString = (
     "MATCH (root:Jurisdiction {code: $jurisdiction}) WHERE " + ROOT_IN_REACH
@@ -227,22 +216,20 @@ async def mediator_groups(
     *,
     jurisdiction: str,
     period: Period,
-    annual: float,
-    pre_job: float,
+    training: list[dict[str, Any]],
     viewer: Viewer,
 ) -> list[MediatorGroup]:
     """The subtree's mediators grouped by employment, background, current grade and whether they met the
-    training hours of the year of `period.as_of` (the jurisdiction's scheme: `annual`, plus `pre_job`)."""
+    training of the year of `period.as_of`: TRAINING_MET under `training`, the rule of each one's province."""
     rows = await graph.read(
         _MEDIATORS
-        + " WITH n, " + CURRENT_GRADE + " AS grade, " + FIRST_SINCE + " AS firstSince, " + YEAR_HOURS + " AS hours"
-        " WITH n, grade, hours >= $annual + CASE WHEN firstSince >= $yearStart AND firstSince <= $yearEnd"
-        " THEN $preJob ELSE 0.0 END AS met"
+        + " WITH n, " + CURRENT_GRADE + " AS grade, " + PROVINCE + " AS province, " + FIRST_SINCE + " AS firstSince, "
+        + YEAR_COURSES + " AS done"
+        " WITH n, grade, " + TRAINING_MET + " AS met"
         " RETURN n.employment AS employment, n.background AS background, grade.scheme AS scheme,"
         " grade.grade AS grade, grade.rank AS rank, met, count(n) AS mediators",
         jurisdiction=jurisdiction,
-        annual=float(annual),
-        preJob=float(pre_job),
+        training=training,
         **period.params(),
         **viewer.params(),
     )

@@ -4,7 +4,7 @@ part-time, on a court panel. Every filter is optional; they combine with AND; pa
 
 "Grade 2 or better" is a rank: `minGrade: 2` keeps mediators whose current grade ranks 1 or 2 in the scheme it
 was decided under (Ya'an's 首席 ranks 1, its 一级 ranks 2). Training hours are this calendar year's, against
-the annual (and first-year pre-job) hours of the scheme of the mediator's province.
+the annual (and first-year pre-job) hours and every topic quota of the scheme of the mediator's province.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from graph.page import PageRequest
 from graph.viewer import Viewer
 from graph.vocabulary import Employment, Specialty
 from resolvers.errors import InputError
-from resolvers.grading import DEFAULT_SCHEME, SCHEMES
 from resolvers.jurisdiction import known_code
 from resolvers.pagination import Listing, build_filter
+from resolvers.training import training_rules
 
 MAX_GRADE_RANK = 10
 
@@ -33,21 +33,14 @@ def valid_grade_rank(rank: int | None) -> None:
 
 
 def finder_rules(today: datetime.date) -> dict[str, Any]:
-    """The training rules the statement applies, from the scheme files; grades are current on `today`."""
-    national = SCHEMES[DEFAULT_SCHEME].training
-    training = [
-        {"province": province, "annual": s.training.annual_hours, "preJob": s.training.pre_job_hours}
-        for s in SCHEMES.values()
-        for province in s.provinces
-    ]
+    """The training rules the statement applies (`resolvers/training.py` training_rules, as the jurisdiction
+    report's); grades are current on `today`."""
     return {
         "today": today,
         "gradeDay": today,
         "yearStart": datetime.date(today.year, 1, 1),
         "yearEnd": datetime.date(today.year, 12, 31),
-        "training": training,
-        "annual": national.annual_hours,
-        "preJob": national.pre_job_hours,
+        "training": training_rules(),
     }
 
 

@@ -49,6 +49,7 @@ from resolvers.grading import (
     valid_year,
 )
 from resolvers.pagination import DEFAULT_PAGE, MAX_PAGE
+from resolvers.training import training_rules
 
 T = TypeVar("T")
 MAX_PERIOD_DAYS = 366 * 10
@@ -255,8 +256,7 @@ class JurisdictionReport:
     def __post_init__(self) -> None:
         self._mediators = Once(
             lambda: mediator_groups(
-                self.graph, jurisdiction=self.code, period=self.period, annual=self.rule.annual_hours,
-                pre_job=self.rule.pre_job_hours, viewer=self.viewer,
+                self.graph, jurisdiction=self.code, period=self.period, training=training_rules(), viewer=self.viewer
             )
         )
 
@@ -268,6 +268,8 @@ class JurisdictionReport:
         return mediator_figures(await self._mediators())
 
     async def training(self) -> TrainingCoverage:
+        """Met as `trainingStatus` decides, each mediator under its own province's rule (`graph/grading.py`
+        TRAINING_MET); the hours shown are the jurisdiction's scheme's."""
         groups = await self._mediators()
         total, met = sum(g.mediators for g in groups), sum(g.mediators for g in groups if g.met)
         return TrainingCoverage(

@@ -25,6 +25,8 @@ from graph.viewer import Viewer
 from graph.vocabulary import AgencyKind, TrainingForm, TrainingTopic
 from resolvers.filing import Writer, unit_of_work, validated
 from resolvers.grading import (
+    DEFAULT_SCHEME,
+    SCHEMES,
     TrainingRule,
     scheme_for_division,
     valid_division,
@@ -116,8 +118,26 @@ class TrainingStatus:
     cursor: str = ""
 
 
+def rule_params(rule: TrainingRule, province: str | None = None) -> dict[str, Any]:
+    """One training rule as the graph statements read it (`graph/grading.py` TRAINING_MET)."""
+    return {
+        "province": province,
+        "annual": rule.annual_hours,
+        "preJob": rule.pre_job_hours,
+        "topics": [{"topic": topic.value, "hours": hours} for topic, hours in rule.topic_hours.items()],
+    }
+
+
+def training_rules() -> list[dict[str, Any]]:
+    """The `$training` rules of findMediators and the jurisdiction report: each province's rule from the scheme
+    files, and the national scheme's with a null province for every other province."""
+    listed = [rule_params(s.training, province) for s in SCHEMES.values() for province in s.provinces]
+    return listed + [rule_params(SCHEMES[DEFAULT_SCHEME].training)]
+
+
 def training_status_of(ledger: TrainingLedger, year: int, rule: TrainingRule) -> TrainingStatus:
-    """Met when the year's hours reach the annual (plus pre-job) hours and every topic quota of the rule."""
+    """Met when the year's hours reach the annual (plus pre-job) hours and every topic quota of the rule: the
+    check `graph/grading.py` TRAINING_MET makes in the statements over many mediators."""
     new = ledger.first_since is not None and ledger.first_since.year == year
     pre_job = rule.pre_job_hours if new else 0.0
     required = rule.annual_hours + pre_job
@@ -161,9 +181,8 @@ async def mediators_below_training_hours(
         graph,
         jurisdiction=jurisdiction,
         year=valid_year(year),
-        annual=rule.annual_hours,
-        pre_job=rule.pre_job_hours,
-        topic_hours=rule.topic_hours,
+        rules=[rule_params(rule)],
+        topics=list(rule.topic_hours),
         after=key,
         limit=request.first + 1,
         viewer=viewer,

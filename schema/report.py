@@ -106,7 +106,10 @@ class ReportTrainingCoverage:
     annual_hours: float = strawberry.field(description="Annual hours the jurisdiction's scheme requires.")
     pre_job_hours: float = strawberry.field(description="Extra hours due in a mediator's first year of service.")
     mediators: int = strawberry.field(description="Mediators counted (those of the mediator figures).")
-    met: int = strawberry.field(description="How many completed the hours due.")
+    met: int = strawberry.field(
+        description="How many met the year as `trainingStatus` does: the hours due and every topic quota of the"
+        " scheme of their own province."
+    )
     share: float | None = strawberry.field(description="met / mediators, 0 to 1; null when there are none.")
 
 
@@ -299,7 +302,8 @@ class ReportQuery:
         met_training_hours: Annotated[
             bool | None,
             strawberry.argument(
-                description="True: met this year's training hours so far; false: not yet met. Needs `roster:read`"
+                description="True: met this year's training so far as `trainingStatus` does (the hours due and every"
+                " topic quota of the province's scheme); false: not yet met. Needs `roster:read`"
                 " (the hours are not public): without it, matches no one."
             ),
         ] = None,

@@ -20,6 +20,9 @@ from seed.roster import Roster
 from tests.conftest import HASH_KEY
 
 PARENT = {place.code: place.parent for place in SICHUAN}
+YA_AN_TOPICS = {"SPECIALISED_SKILLS": 14.0}
+"""The topic quotas of Ya'an's scheme (resolvers/schemes/yaan.json), which Sichuan (51), the demo's only
+province, uses: 14 h of specialised skills a year within its 20 annual hours."""
 
 
 def inside(code: str, root: str) -> bool:
@@ -82,18 +85,27 @@ class Demo:
         latest = max(decided, key=lambda g: (g["props"]["decidedAt"], g["id"]))["props"]
         return latest["scheme"], latest["grade"], latest["rank"]
 
-    def hours(self, mediator: str, year: int) -> float:
+    def hours(self, mediator: str, year: int, topic: str | None = None) -> float:
+        """Hours of the year's courses, of all of them or only those tagged with `topic`."""
         return sum(
             t["props"]["hours"] for t in self.roster.trainings
             if mediator in t["attendees"] and t["props"]["heldOn"].year == year
+            and (topic is None or t["props"].get("topic") == topic)
         )
 
     def first_since(self, mediator: str) -> datetime.date:
         return min(m["since"] for m in self.roster.memberships if m["mediator"] == mediator)
 
-    def met_training(self, mediator: str, year: int, annual: float = 20.0, pre_job: float = 10.0) -> bool:
+    def met_training(
+        self, mediator: str, year: int, annual: float = 20.0, pre_job: float = 10.0, topics: dict[str, float] | None = None
+    ) -> bool:
+        """The year's hours reach `annual` (plus `pre_job` in the first year) and each topic's quota: Ya'an's rule
+        unless told otherwise (`topics={}` drops the quotas)."""
         required = annual + (pre_job if self.first_since(mediator).year == year else 0.0)
-        return self.hours(mediator, year) >= required
+        quotas = YA_AN_TOPICS if topics is None else topics
+        return self.hours(mediator, year) >= required and all(
+            self.hours(mediator, year, topic) >= minimum for topic, minimum in quotas.items()
+        )
 
     def organization_counts(self, root: str) -> Counter[str]:
         return Counter(o["props"]["kind"] for o in self.roster.organizations if inside(o["jurisdiction"], root))

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from graph.driver import Graph
+from graph.training import merge_trainings
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
 from tests.report_expectations import Demo
@@ -46,6 +47,34 @@ def by_name(model: Demo, ids: set[str]) -> list[str]:
     return sorted(ids, key=lambda id: (people[id]["name"], id))
 
 
+async def given_ya_an_courses(graph: Graph, model: Demo) -> tuple[str, str]:
+    """Two FILED Wuhou mediators (Sichuan: Ya'an's scheme) past their first year, with no course this year, get
+    20 h today: `short` of general courses only, `done` 14 h of specialised skills and 6 h untagged. Both have
+    the annual hours; only `done` has the 14 h skills quota. Stored in the graph and in the model."""
+    people, year = model.mediators, TODAY.year
+    short, done = sorted(
+        m for m in model.current(WUHOU, TODAY)
+        if people[m]["status"] == "FILED" and model.hours(m, year) == 0.0 and model.first_since(m).year < year
+    )[:2]
+    courses = [
+        ("人民调解法解读", 20.0, "GENERAL", [short]),
+        ("调解技能专题培训", 14.0, "SPECIALISED_SKILLS", [done]),
+        ("调解工作座谈", 6.0, None, [done]),
+    ]
+    rows = [
+        {
+            "id": stable_id("training", "test", title),
+            "attendees": attendees,
+            "props": {"title": title, "form": "CENTRALIZED_TEACHING", "hours": hours, "organizer": WUHOU_BUREAU,
+                      "heldOn": TODAY} | ({"topic": topic} if topic else {}),
+        }
+        for title, hours, topic, attendees in courses
+    ]
+    assert await merge_trainings(graph, rows=rows) == 3
+    model.roster.trainings.extend(rows)
+    return short, done
+
+
 async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_agency: AsAgency) -> None:
     model = Demo()
     people = model.mediators
@@ -75,6 +104,30 @@ async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_
         assert results[name] == (by_name(model, ids), len(ids)), name
     assert len(results["trained"][0]) + len(results["untrained"][0]) == len(wuhou)
     assert len(results["grade"][0]) < len(model.grades)  # the rank threshold, not mere presence, decides
+
+
+STATUS = """query($short: ID!, $done: ID!) { short: trainingStatus(mediatorId: $short, year: %d) { met }
+  done: trainingStatus(mediatorId: $done, year: %d) { met } }""" % (TODAY.year, TODAY.year)
+
+
+async def test_met_training_hours_needs_ya_an_s_specialised_skills_quota(demo: Graph, as_agency: AsAgency) -> None:
+    model = Demo()
+    short, done = await given_ya_an_courses(demo, model)
+    admin = await as_agency(ADMIN, f"{READ} roster:read")
+    wuhou, year = model.current(WUHOU, TODAY), TODAY.year
+    met = {m for m in wuhou if model.met_training(m, year)}
+
+    trained = await found(admin, jurisdiction=WUHOU, met=True)
+    untrained = await found(admin, jurisdiction=WUHOU, met=False)
+    status = await admin(STATUS, short=short, done=done)
+
+    assert model.hours(short, year) == model.hours(done, year) == 20.0
+    assert model.met_training(short, year, topics={}) and short not in met and done in met
+    assert short not in trained[0] and done in trained[0]
+    assert short in untrained[0] and done not in untrained[0]
+    assert trained == (by_name(model, met), len(met))
+    assert untrained == (by_name(model, wuhou - met), len(wuhou - met))
+    assert status == {"data": {"short": {"met": False}, "done": {"met": True}}}  # findMediators agrees with it
 
 
 async def test_invited_by_a_court_directly_or_through_an_organization_and_by_panel(demo: Graph, as_agency: AsAgency) -> None:

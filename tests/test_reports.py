@@ -14,6 +14,7 @@ from graph.driver import Graph
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
 from tests.report_expectations import Case, Demo, case_figures, inside
+from tests.test_find_mediators import given_ya_an_courses
 from tests.test_registration import DECIDE, REGISTER, REJECT, data, register_org
 
 TODAY = datetime.date.today()
@@ -173,6 +174,28 @@ async def test_the_jurisdiction_report_matches_the_demo_roster(demo: Graph, as_a
         (c.code, c.mediator, (TODAY - c.deadline).days) for c in overdue if c.deadline
     ]
     assert found["overdueCases"]["totalCount"] == len(overdue) == 1
+
+
+async def test_training_coverage_counts_a_ya_an_mediator_short_of_the_skills_quota_as_not_met(
+    demo: Graph, as_agency: AsAgency
+) -> None:
+    model = Demo()
+    short, done = await given_ya_an_courses(demo, model)
+    bureau = await as_agency(WUHOU_BUREAU, READ)
+    year = TODAY.year
+    serving = model.serving(WUHOU, datetime.date(year, 1, 1), TODAY)
+    met = {m for m in serving if model.met_training(m, year)}
+    annual_only = {m for m in serving if model.met_training(m, year, topics={})}
+
+    found = await report(bureau, "query($code: String!) { jurisdictionReport(jurisdiction: $code) {"
+                         " training { year annualHours mediators met share } } }", code=WUHOU)
+
+    assert {short, done} <= serving and done in met and short in annual_only - met
+    assert annual_only - met == {short}  # the demo's own courses meet the quota whenever they meet the 20 h
+    assert found is not None and found["training"] == {
+        "year": year, "annualHours": 20.0, "mediators": len(serving), "met": len(met),
+        "share": round(len(met) / len(serving), 4),
+    }
 
 
 async def test_a_province_report_for_the_platform_sums_its_counties(demo: Graph, as_agency: AsAgency) -> None:
