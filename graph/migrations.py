@@ -69,6 +69,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "registrations: the bureau's queue and bulk batches", REGISTRATION_STATEMENTS),
     Migration(8, "cases: unique case numbers through their keys", CASE_STATEMENTS),
     Migration(9, "grades: assessments and open-assessment slots", ASSESSMENT_STATEMENTS),
+    Migration(
+        10,
+        "filing: one counter per bureau and year for imports and the API",
+        (
+            "MATCH (old:FilingCounter) WHERE old.key IS NULL"
+            " MERGE (c:FilingCounter {key: old.bureau + ':' + toString(old.year)})"
+            " ON CREATE SET c.bureau = old.bureau, c.year = old.year, c.value = 0"
+            " SET c.value = CASE WHEN old.value > c.value THEN old.value ELSE c.value END"
+            " DELETE old",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -174,13 +174,15 @@ async def merge_organization_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) 
 
 async def file_with_bureau(graph: Graph, tx: Tx, *, ids: Sequence[str], bureau: str, filed_at: date) -> None:
     """FILED_WITH the bureau and the next filing numbers of its year, for the FILED organizations that have no
-    filing number (so none has been filed: a filing sets both in one transaction)."""
+    filing number (so none has been filed: a filing sets both in one transaction). The counter is the one
+    `graph/filing.record_filing` draws from, so imports and the API never hand out the same number."""
     await graph.rows(
         tx,
         "UNWIND $ids AS id MATCH (n:Organization {id: id}) WHERE n.status = 'FILED' AND n.filingNo IS NULL"
         " WITH collect(n) AS fresh WHERE size(fresh) > 0"
         " MATCH (b:Agency {id: $bureau})"
-        " MERGE (c:FilingCounter {bureau: $bureau, year: $year}) ON CREATE SET c.value = 0"
+        " MERGE (c:FilingCounter {key: $bureau + ':' + toString($year)})"
+        " ON CREATE SET c.bureau = $bureau, c.year = $year, c.value = 0"
         " WITH fresh, b, c, c.value AS base SET c.value = base + size(fresh)"
         " WITH fresh, b, base, [(b)-[:GOVERNS]->(g:Jurisdiction) | g.code][0] AS prefix"
         " UNWIND range(0, size(fresh) - 1) AS i"

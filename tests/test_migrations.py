@@ -34,6 +34,22 @@ async def test_a_missing_migration_is_applied_and_recorded(graph: Graph) -> None
     assert LATEST in await applied_versions(graph)
 
 
+async def test_migration_10_merges_the_import_counters_into_the_api_counters(graph: Graph) -> None:
+    """Imports once kept their own counter per bureau and year; the merged one continues after the higher."""
+    await graph.write(
+        "CREATE (:FilingCounter {bureau: 'b1', year: 2026, value: 3}),"
+        " (:FilingCounter {key: 'b1:2026', bureau: 'b1', year: 2026, value: 2}),"
+        " (:FilingCounter {bureau: 'b2', year: 2026, value: 4})"
+    )
+    await graph.write("MATCH (m:Migration {version: 10}) DELETE m")
+
+    applied = await apply_migrations(graph)
+
+    rows = await graph.read("MATCH (c:FilingCounter) RETURN c.key AS key, c.value AS value ORDER BY key")
+    assert applied == [10]
+    assert rows == [{"key": "b1:2026", "value": 3}, {"key": "b2:2026", "value": 4}]
+
+
 @pytest.mark.parametrize(
     ("label", "key"),
     [("Organization", "id"), ("Mediator", "id"), ("Mediator", "identityHash"), ("Jurisdiction", "code")],

@@ -17,6 +17,7 @@ from auth import rate_limiter, token_validator
 from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
 from graph.driver import Graph
+from graph.filing import record_filing
 from graph.roster_io import natural_id
 from resolvers.audit import verify_audit
 from resolvers.identifiers import identity_hash, resident_id_check_character
@@ -202,6 +203,25 @@ async def test_an_interrupted_import_converges_when_run_again(graph: Graph, tmp_
     numbers = await graph.read("MATCH (o:Organization) RETURN o.filingNo AS no ORDER BY no")
     assert [row["no"] for row in numbers] == [f"510107-{TODAY.year}-00000{n}" for n in (1, 2, 3)]
     assert await count_events(graph) == 5 + 21
+
+
+async def test_an_import_and_the_api_draw_filing_numbers_from_one_counter(graph: Graph, tmp_path: Path) -> None:
+    await skeleton(graph)
+    await import_as(graph, roster_file(tmp_path, committee("yl-1")))
+    await graph.write(
+        "MATCH (j:Jurisdiction {code: $code}) CREATE (:Organization {id: 'api-filed', name: '玉林第二人民调解委员会',"
+        " kind: 'RESIDENTS_COMMITTEE', status: 'FILED', version: 1})-[:LOCATED_IN]->(j)",
+        code=YULIN,
+    )
+
+    async def file_by_api(tx: Any) -> Any:
+        return await record_filing(graph, tx, organization="api-filed", bureau=stable_id("agency", WUHOU), filed_at=TODAY)
+
+    filed = await graph.write_work(file_by_api)
+
+    numbers = await graph.read("MATCH (o:Organization) RETURN o.filingNo AS no ORDER BY no")
+    assert filed["filingNo"] == f"510107-{TODAY.year}-000002"
+    assert [row["no"] for row in numbers] == [f"510107-{TODAY.year}-00000{n}" for n in (1, 2)]
 
 
 async def test_importing_the_same_file_again_changes_no_counts(graph: Graph, tmp_path: Path) -> None:
