@@ -38,6 +38,7 @@ class StoredOrganization(GraphRecord):
     credit_code: str | None = None
     source_record_id: str | None = None
     jurisdiction: str | None = None
+    filing_no: str | None = None
 
 
 class StoredIdentity(GraphRecord):
@@ -96,7 +97,7 @@ async def nearest_basic_courts(graph: Graph, *, codes: Sequence[str]) -> dict[st
 
 
 _STORED_ORGANIZATION = (
-    "n {.id, .kind, .status, .creditCode, .sourceRecordId,"
+    "n {.id, .kind, .status, .creditCode, .sourceRecordId, .filingNo,"
     " jurisdiction: [(n)-[:LOCATED_IN]->(j:Jurisdiction) | j.code][0]}"
 )
 
@@ -107,6 +108,15 @@ async def organizations_by_credit_code(graph: Graph, *, codes: Sequence[str]) ->
         codes=list(codes),
     )
     return {row["node"]["creditCode"]: StoredOrganization.model_validate(row["node"]) for row in rows}
+
+
+async def organizations_by_filing_no(graph: Graph, *, numbers: Sequence[str]) -> dict[str, StoredOrganization]:
+    rows = await graph.read(
+        "UNWIND $numbers AS number MATCH (n:Organization {filingNo: number})"
+        " RETURN " + _STORED_ORGANIZATION + " AS node",
+        numbers=list(numbers),
+    )
+    return {row["node"]["filingNo"]: StoredOrganization.model_validate(row["node"]) for row in rows}
 
 
 async def organizations_by_key(
@@ -175,7 +185,11 @@ async def merge_organization_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) 
 async def file_with_bureau(graph: Graph, tx: Tx, *, ids: Sequence[str], bureau: str, filed_at: date) -> None:
     """FILED_WITH the bureau and the next filing numbers of its year, for the FILED organizations that have no
     filing number (so none has been filed: a filing sets both in one transaction). The counter is the one
-    `graph/filing.record_filing` draws from, so imports and the API never hand out the same number."""
+    `graph/filing.record_filing` draws from, so imports and the API never hand out the same number.
+
+    Organizations that came with their filing number (an exported roster imported again) are FILED_WITH the
+    bureau under that number and date; where the number is in the bureau's own form (`<its division>-<year>-
+    <serial>`), its counter for that year moves past it."""
     await graph.rows(
         tx,
         "UNWIND $ids AS id MATCH (n:Organization {id: id}) WHERE n.status = 'FILED' AND n.filingNo IS NULL"
@@ -194,6 +208,22 @@ async def file_with_bureau(graph: Graph, tx: Tx, *, ids: Sequence[str], bureau: 
         bureau=bureau,
         year=filed_at.year,
         filedAt=filed_at,
+    )
+    await graph.rows(
+        tx,
+        "UNWIND $ids AS id MATCH (n:Organization {id: id}) WHERE n.filingNo IS NOT NULL"
+        " AND NOT EXISTS { (n)-[:FILED_WITH]->() }"
+        " MATCH (b:Agency {id: $bureau})"
+        " CREATE (n)-[:FILED_WITH {filedAt: n.filedAt, filingNo: n.filingNo}]->(b)"
+        " WITH n, b, [(b)-[:GOVERNS]->(g:Jurisdiction) | g.code][0] AS prefix"
+        " WHERE n.filingNo =~ (prefix + '-[0-9]{4}-[0-9]{1,9}')"
+        " WITH b, split(n.filingNo, '-') AS parts"
+        " WITH b, parts[1] AS year, max(toInteger(parts[2])) AS serial"
+        " MERGE (c:FilingCounter {key: $bureau + ':' + year})"
+        " ON CREATE SET c.bureau = $bureau, c.year = toInteger(year), c.value = 0"
+        " SET c.value = CASE WHEN serial > c.value THEN serial ELSE c.value END",
+        ids=list(ids),
+        bureau=bureau,
     )
 
 
@@ -256,7 +286,8 @@ async def organizations_for_export(graph: Graph, *, ids: Sequence[str]) -> list[
         "UNWIND $ids AS id MATCH (n:Organization {id: id})-[:LOCATED_IN]->(j:Jurisdiction)"
         " RETURN n.id AS id, coalesce(n.sourceRecordId, n.id) AS key, n.name AS name, n.kind AS kind,"
         " j.code AS jurisdiction, n.sectors AS sectors, n.creditCode AS creditCode, n.publicPhone AS publicPhone,"
-        " n.address AS address, n.chargesFee AS chargesFee, n.status AS status",
+        " n.address AS address, n.chargesFee AS chargesFee, n.status AS status, n.filingNo AS filingNo,"
+        " n.filedAt AS filedAt",
         ids=list(ids),
     )
 

@@ -22,6 +22,7 @@ from graph.roster_io import (
     natural_id,
     nearest_basic_courts,
     organizations_by_credit_code,
+    organizations_by_filing_no,
     organizations_by_key,
 )
 from graph.vocabulary import (
@@ -33,7 +34,7 @@ from graph.vocabulary import (
 )
 from resolvers.composition import Seat, composition_problems, term_problems
 from resolvers.roster_file import BadRow
-from resolvers.roster_rows import Plans
+from resolvers.roster_rows import OrganizationPlan, Plans
 
 READ_CHUNK = 5_000
 T = TypeVar("T")
@@ -97,7 +98,7 @@ async def check_against_graph(graph: Graph, plans: Plans, *, importer: Importer,
     stored = await read_chunked(lambda chunk: organizations_by_key(graph, keys=chunk, viewer=importer.viewer), keys)
     await _check_organizations(graph, plans, resolved, stored, importer)
     _resolve_organization_keys(plans, resolved, stored)
-    filed = (plan.jurisdiction for plan in plans.organizations.values() if plan.status is RecordStatus.FILED)
+    filed = (plan.jurisdiction for plan in plans.organizations.values() if filed_on_import(plan))
     resolved.courts = await read_chunked(lambda codes: nearest_basic_courts(graph, codes=codes), filed)
     await _resolve_mediators(graph, plans, resolved)
     touched = sorted({target.id for target in resolved.organizations.values()})
@@ -117,6 +118,9 @@ async def _check_organizations(
         (plan.jurisdiction for plan in organizations),
     )
     owners = await read_chunked(lambda codes: organizations_by_credit_code(graph, codes=codes), plans.credit_codes)
+    numbered = await read_chunked(
+        lambda numbers: organizations_by_filing_no(graph, numbers=numbers), plans.filing_numbers
+    )
     for plan in organizations:
         problems: list[tuple[str, str]] = []
         if plan.jurisdiction not in reach:
@@ -137,6 +141,11 @@ async def _check_organizations(
         owner = owners.get(plan.credit_code or "")
         if owner is not None and owner.id != org_id:
             problems.append(("credit_code", f"Organization {owner.id} already has this credit code."))
+        holder = numbered.get(plan.filing_no or "")
+        if holder is not None and holder.id != org_id:
+            problems.append(("filing_no", f"Organization {holder.id} was filed under this number."))
+        elif before is not None and plan.filing_no and before.filing_no and before.filing_no != plan.filing_no:
+            problems.append(("filing_no", f"The stored organization was filed as {before.filing_no}."))
         plans.bad += [BadRow(plan.line, column, reason) for column, reason in problems]
         resolved.organizations[plan.key] = Target(org_id, plan.kind, plan.status.value, plan.jurisdiction, plan.line)
 
@@ -183,6 +192,11 @@ async def _resolve_mediators(graph: Graph, plans: Plans, resolved: Resolved) -> 
         if membership.hash not in resolved.mediators and membership.hash not in plans.broken:
             reason = "No mediator with this identity is in the file or on the roster."
             plans.bad.append(BadRow(membership.line, membership.column, reason))
+
+
+def filed_on_import(plan: OrganizationPlan) -> bool:
+    """FILED now, or filed before under the number the row carries: either way FILED_WITH and GUIDED_BY."""
+    return plan.status is RecordStatus.FILED or plan.filing_no is not None
 
 
 @dataclass(frozen=True, slots=True)

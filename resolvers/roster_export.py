@@ -32,7 +32,7 @@ def _organization(row: Row) -> dict[str, Any]:
         "record": "organization", "organization_key": row["key"], "name": row["name"], "kind": row["kind"],
         "jurisdiction": row["jurisdiction"], "sectors": row["sectors"] or [], "credit_code": row["creditCode"],
         "public_phone": row["publicPhone"], "address": row["address"], "charges_fee": bool(row["chargesFee"]),
-        "status": row["status"],
+        "status": row["status"], "filing_no": row["filingNo"], "filed_at": row["filedAt"],
     }
 
 

@@ -20,7 +20,7 @@ from graph.records import native
 
 COLUMNS: tuple[str, ...] = (
     "record", "organization_key", "name", "kind", "jurisdiction", "sectors", "credit_code", "public_phone",
-    "address", "charges_fee", "status", "identity_number", "identity_hash", "identity_masked", "gender",
+    "address", "charges_fee", "status", "filing_no", "filed_at", "identity_number", "identity_hash", "identity_masked", "gender",
     "birth_year", "employment", "background", "education", "specialties", "languages", "phone", "role", "since",
     "until",
 )

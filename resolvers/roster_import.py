@@ -6,7 +6,8 @@ column says what a row is; a column that does not apply to its record stays empt
 | record         | columns                                                                                      |
 |----------------|----------------------------------------------------------------------------------------------|
 | `organization` | organization_key, name, kind, jurisdiction, sectors, credit_code, public_phone, address,      |
-|                | charges_fee (true/false), status (default FILED)                                             |
+|                | charges_fee (true/false), status (default FILED), filing_no and filed_at (both or neither:  |
+|                | an organization filed before, as an export writes it; the number is kept, never reissued)   |
 | `mediator`     | identity_number, or identity_hash with gender, birth_year and optionally identity_masked;    |
 |                | name, employment, background, education, specialties, languages (default zh), phone, status |
 | `membership`   | organization_key, identity_number or identity_hash, role, since, until (YYYY-MM-DD)          |
@@ -64,10 +65,7 @@ from graph.roster_io import (
     merge_membership_rows,
     merge_organization_rows,
 )
-from graph.vocabulary import (
-    RecordStatus,
-)
-from resolvers.roster_checks import Resolved, check_against_graph, chunks
+from resolvers.roster_checks import Resolved, check_against_graph, chunks, filed_on_import
 from resolvers.roster_file import BadRow, RosterFormat
 from resolvers.roster_rows import (
     MediatorPlan,
@@ -186,13 +184,14 @@ async def _write_organizations(
     graph: Graph, tx: Tx, plans: list[OrganizationPlan], resolved: Resolved, *, importer: Importer,
     today: datetime.date,
 ) -> list[Change]:
-    """Merge the organizations; the FILED ones are filed with the importing bureau and guided by a court."""
+    """Merge the organizations; the FILED ones, and those that come with their filing number, are filed with
+    the importing bureau and guided by a court."""
     rows: list[dict[str, Any]] = [
         {"id": resolved.organizations[plan.key].id, "jurisdiction": plan.jurisdiction, "props": plan.props}
         for plan in plans
     ]
     await merge_organization_rows(graph, tx, rows=rows)
-    filed = [row for row, plan in zip(rows, plans, strict=True) if plan.status is RecordStatus.FILED]
+    filed = [row for row, plan in zip(rows, plans, strict=True) if filed_on_import(plan)]
     if importer.bureau_id and filed:
         ids = [row["id"] for row in filed]
         await file_with_bureau(graph, tx, ids=ids, bureau=importer.bureau_id, filed_at=today)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from graph.vocabulary import (
     Employment,
@@ -36,7 +36,7 @@ ADULT = 18
 APPLIES: dict[str, frozenset[str]] = {
     "organization": frozenset(
         {"organization_key", "name", "kind", "jurisdiction", "sectors", "credit_code", "public_phone", "address",
-         "charges_fee", "status"}
+         "charges_fee", "status", "filing_no", "filed_at"}
     ),
     "mediator": frozenset(
         {"identity_number", "identity_hash", "identity_masked", "gender", "birth_year", "name", "employment",
@@ -53,6 +53,18 @@ Progress = Callable[[str, int, int | None], None]
 class OrganizationRow(OrganizationInput):
     organization_key: str = Field(min_length=1, max_length=100)
     status: RecordStatus = RecordStatus.FILED
+    filing_no: str | None = Field(default=None, min_length=1, max_length=60)
+    filed_at: datetime.date | None = None
+
+    @model_validator(mode="after")
+    def _filing(self) -> OrganizationRow:
+        if (self.filing_no is None) != (self.filed_at is None):
+            raise ValueError("filing_no and filed_at come together (as an export writes them) or not at all.")
+        if self.filing_no is not None and self.status is RecordStatus.PENDING:
+            raise ValueError("A PENDING organization has no filing number yet.")
+        if self.filed_at is not None and self.filed_at > datetime.date.today():
+            raise ValueError("filed_at cannot lie in the future.")
+        return self
 
 
 class MediatorRow(MediatorInput):
@@ -80,6 +92,7 @@ class OrganizationPlan:
     status: RecordStatus
     credit_code: str | None
     props: dict[str, Any]
+    filing_no: str | None = None
 
 
 @dataclass(slots=True)
@@ -157,7 +170,11 @@ def _organization(line: int, values: dict[str, Any], context: RowContext) -> Org
         "status": data.status.value,
         "sourceRecordId": data.organization_key,
     } | ({"sourceAgency": context.agency_id} if context.agency_id else {})
-    return OrganizationPlan(line, data.organization_key, jurisdiction, data.kind, data.status, credit_code, props)
+    if data.filing_no is not None:
+        props |= {"filingNo": data.filing_no, "filedAt": data.filed_at}
+    return OrganizationPlan(
+        line, data.organization_key, jurisdiction, data.kind, data.status, credit_code, props, data.filing_no
+    )
 
 
 def _identity(line: int, data: MediatorRow, context: RowContext) -> tuple[str, dict[str, Any]]:
@@ -228,6 +245,7 @@ class Plans:
     mediators: dict[str, MediatorPlan] = field(default_factory=dict)
     memberships: dict[tuple[str, str, datetime.date], MembershipPlan] = field(default_factory=dict)
     credit_codes: dict[str, int] = field(default_factory=dict)
+    filing_numbers: dict[str, int] = field(default_factory=dict)
     bad: list[BadRow] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)
     """Organization keys and identity hashes of bad rows: references to them are not reported again."""
@@ -238,6 +256,9 @@ class Plans:
             first = self.credit_codes.setdefault(plan.credit_code, plan.line) if plan.credit_code else plan.line
             if first != plan.line:
                 self.bad.append(BadRow(plan.line, "credit_code", f"Line {first} has the same credit code."))
+            first = self.filing_numbers.setdefault(plan.filing_no, plan.line) if plan.filing_no else plan.line
+            if first != plan.line:
+                self.bad.append(BadRow(plan.line, "filing_no", f"Line {first} has the same filing number."))
         elif isinstance(plan, MediatorPlan):
             self._once(self.mediators, plan.hash, plan, plan.column, "mediator")
         else:

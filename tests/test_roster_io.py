@@ -328,6 +328,7 @@ async def test_an_export_imported_into_an_empty_graph_reproduces_the_county(
     report = await import_as(demo, path, agency=None)
 
     assert report == ImportReport(rows=len(original), written=len(original), bad=[])
+    assert any(row["filing_no"] for row in original), "filing numbers travel with the roster"
     assert Counter(row["record"] for row in original) == {
         "organization": len(in_wuhou), "mediator": len({m["mediator"] for m in memberships}),
         "membership": len(memberships),
@@ -336,6 +337,62 @@ async def test_an_export_imported_into_an_empty_graph_reproduces_the_county(
     assert len(again) == len(original)
     for before, after in zip(original, again, strict=True):
         assert after == before
+
+
+async def filings(graph: Graph) -> list[dict[str, Any]]:
+    return await graph.read(
+        "MATCH (o:Organization) RETURN coalesce(o.sourceRecordId, o.id) AS key, o.filingNo AS no, o.filedAt AS at,"
+        " [(o)-[f:FILED_WITH]->(b) | [b.name, f.filingNo]] AS bureau, [(o)-[:GUIDED_BY]->(c) | c.name] AS court"
+        " ORDER BY key"
+    )
+
+
+async def test_a_bureau_importing_its_export_keeps_every_filing_and_numbers_on_after_them(
+    demo: Graph, tmp_path: Path
+) -> None:
+    path = tmp_path / "wuhou.ndjson"
+    await export_roster_file(demo, path, jurisdiction="510107")
+    await demo.write(
+        "MATCH (o:Organization) WHERE NOT EXISTS { (o)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->"
+        "(:Jurisdiction {code: '510107'}) } DETACH DELETE o"
+    )
+    original = await filings(demo)
+    await demo.write("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
+    await skeleton(demo)
+
+    report = await import_as(demo, path)
+
+    assert report.bad == [] and any(row["no"] for row in original)
+    assert await filings(demo) == original
+
+
+async def test_a_new_filing_numbers_on_after_an_imported_one(graph: Graph, tmp_path: Path) -> None:
+    await skeleton(graph)
+    filed_before = committee("yl-1")
+    filed_before[0] |= {"filing_no": f"510107-{TODAY.year}-000041", "filed_at": TODAY.isoformat()}
+    await import_as(graph, roster_file(tmp_path, filed_before))
+
+    await import_as(graph, roster_file(tmp_path, committee("yl-2", first=10), name="new"))
+
+    numbers = [row["no"] for row in await filings(graph)]
+    assert numbers == [f"510107-{TODAY.year}-000041", f"510107-{TODAY.year}-000042"]
+
+
+async def test_a_filing_number_held_by_another_organization_is_a_bad_row(graph: Graph, tmp_path: Path) -> None:
+    await skeleton(graph)
+    await import_as(graph, roster_file(tmp_path, committee("yl-1")))
+    taken = f"510107-{TODAY.year}-000001"
+    rows = committee("yl-2", first=10)
+    rows[0] |= {"filing_no": taken, "filed_at": TODAY.isoformat()}
+    pending = committee("yl-3", first=20)
+    pending[0] |= {"status": "PENDING", "filing_no": f"510107-{TODAY.year}-000009", "filed_at": TODAY.isoformat()}
+    before = await counts(graph)
+
+    report = await import_as(graph, roster_file(tmp_path, rows + pending, name="second"))
+
+    assert [(bad.line, bad.field) for bad in report.bad] == [(2, "filing_no"), (2 + len(rows), "organization")]
+    assert "filed under this number" in report.bad[0].reason
+    assert await counts(graph) == before
 
 
 # --- the upload endpoint ---------------------------------------------------------------------------------------
