@@ -28,16 +28,16 @@ from auth.clients import UnknownAgency, UnknownClient, create_client, disable_cl
 from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
 from auth.scopes import UnknownScope, parse_scopes
-from graph.driver import Graph, GraphError
-from graph.connection import GraphConnection, connect, graph_server
-from graph.embedded import EmbeddedServerError
-from graph.migrations import apply_migrations, is_migrated
-from resolvers.audit import describe, verify_audit
-from resolvers.invited_list import published_csv, published_json
-from resolvers.roster_export import export_roster_file
-from resolvers.roster_import import ImportReport, import_roster_file, roster_upload
-from schema.build import build_schema
-from schema.endpoint import RegistryGraphQL
+from graph.core.driver import Graph, GraphError
+from graph.core.connection import GraphConnection, connect, graph_server
+from graph.core.embedded import EmbeddedServerError
+from graph.core.migrations import apply_migrations, is_migrated
+from resolvers.audit.trail import describe, verify_audit
+from resolvers.courts.invited_list import published_csv, published_json
+from resolvers.roster.export import export_roster_file
+from resolvers.roster.importer import ImportReport, import_roster_file, roster_upload
+from schema.core.build import build_schema
+from schema.core.endpoint import RegistryGraphQL
 from seed.demo import announcement, demo_clients, graph_is_empty, load_demo
 from seed.generator import generate
 from seed.roster import timed

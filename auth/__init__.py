@@ -11,7 +11,7 @@ from auth.ratelimit import RateLimiter, retry_after
 from auth.routes import OAuthRoutes
 from auth.scopes import Scope, parse_scopes
 from auth.tokens import TokenError, TokenValidator, TrustedIssuer, external_keys, insufficient_scope
-from graph.driver import Graph
+from graph.core.driver import Graph
 
 __all__ = [
     "AuthConfig",

@@ -16,10 +16,10 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from auth.scopes import Scope, UnknownScope, parse_scopes, scope_text
-from graph import oauth
-from graph.driver import Graph
-from graph.oauth import ClientCredentials, ClientRecord, ClientStatus, is_revoked, revoke_token_id
-from graph.vocabulary import AgencyKind
+from graph.access import oauth
+from graph.core.driver import Graph
+from graph.access.oauth import ClientCredentials, ClientRecord, ClientStatus, is_revoked, revoke_token_id
+from graph.core.vocabulary import AgencyKind
 
 __all__ = [
     "ClientRecord",

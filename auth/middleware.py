@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from auth.ratelimit import RateLimiter, retry_after
 from auth.tokens import TokenError, TokenValidator
-from graph.driver import GraphError
+from graph.core.driver import GraphError
 
 
 class BearerAuthentication:

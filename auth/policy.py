@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from auth.principal import Principal
 from auth.scopes import Scope
-from graph.viewer import ANONYMOUS, Viewer
-from graph.vocabulary import AgencyKind
+from graph.core.viewer import ANONYMOUS, Viewer
+from graph.core.vocabulary import AgencyKind
 
 
 def viewer_for(principal: Principal | None) -> Viewer:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auth.scopes import Scope
-from graph.vocabulary import AgencyKind
+from graph.core.vocabulary import AgencyKind
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ from auth.server import (
     RegistryRequest,
 )
 from auth.tokens import TokenError, TokenValidator
-from graph.driver import Graph, GraphError
-from graph.oauth import revoke_token_id, token_refusal
+from graph.core.driver import Graph, GraphError
+from graph.access.oauth import revoke_token_id, token_refusal
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FORM_TYPE = "application/x-www-form-urlencoded"

@@ -22,9 +22,9 @@ from joserfc.jwk import Key, KeySet
 
 from auth.principal import Principal
 from auth.scopes import Scope, UnknownScope, parse_scopes
-from graph.driver import Graph
-from graph.oauth import token_refusal
-from graph.vocabulary import AgencyKind
+from graph.core.driver import Graph
+from graph.access.oauth import token_refusal
+from graph.core.vocabulary import AgencyKind
 
 REALM = "mediation-registry"
 LEEWAY = 30

@@ -23,11 +23,11 @@ from starlette.routing import Route
 from auth.principal import Principal
 from auth.scopes import Scope
 from auth.tokens import NO_STORE, BearerError, insufficient_scope, www_authenticate
-from graph.audit import Actor
-from graph.driver import Graph, GraphError
-from graph.roster_io import importing_agency
-from graph.viewer import Viewer
-from graph.vocabulary import AgencyKind
+from graph.audit.trail import Actor
+from graph.core.driver import Graph, GraphError
+from graph.roster.bulk import importing_agency
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import AgencyKind
 
 MAX_BYTES = 50 * 1024 * 1024
 MEDIA_TYPES = frozenset({"text/csv", "application/x-ndjson"})

@@ -1,6 +1,6 @@
 """Use cases and domain rules between the GraphQL schema and the graph; no Strawberry here."""
 
-from graph.driver import Graph
-from graph.viewer import ANONYMOUS, Viewer
+from graph.core.driver import Graph
+from graph.core.viewer import ANONYMOUS, Viewer
 
 __all__ = ["ANONYMOUS", "Graph", "Viewer"]

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from auth.clients import create_client
 from auth.scopes import Scope, parse_scopes
-from graph.assessment import merge_assessments
-from graph.driver import Graph
-from graph.node import is_empty
-from graph.vocabulary import (
+from graph.grades.assessment import merge_assessments
+from graph.core.driver import Graph
+from graph.directory.node import is_empty
+from graph.core.vocabulary import (
     AgencyKind,
     Background,
     Employment,
@@ -30,7 +30,7 @@ from graph.vocabulary import (
     TrainingForm,
     TrainingTopic,
 )
-from resolvers.identifiers import credit_code_check_character, organization_code_check_character
+from resolvers.core.identifiers import credit_code_check_character, organization_code_check_character
 from seed.grades import demo_grades
 from seed.people import Person, make_person
 from seed.places import BUREAUS, COURTS, SICHUAN, Place

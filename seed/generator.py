@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph.driver import Graph
-from graph.training import merge_trainings
-from graph.vocabulary import AgencyKind, Background, Employment, Gender, MembershipRole, RecordStatus
-from graph.vocabulary import OrganizationKind as K
-from graph.vocabulary import Specialty as S
-from resolvers.identifiers import identity_hash, resident_id_check_character
+from graph.core.driver import Graph
+from graph.grades.training import merge_trainings
+from graph.core.vocabulary import AgencyKind, Background, Employment, Gender, MembershipRole, RecordStatus
+from graph.core.vocabulary import OrganizationKind as K
+from graph.core.vocabulary import Specialty as S
+from resolvers.core.identifiers import identity_hash, resident_id_check_character
 from seed.demo import PARTNERS, PLATFORM_ADMIN, TERM_END, TERM_START, committee_name, court_code, credit_code
 from seed.people import FEMALE_GIVEN, MALE_GIVEN, SURNAMES
 from seed.places import SICHUAN

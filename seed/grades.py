@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime
 
-from graph.audit import canonical
-from resolvers.grading import scheme_for_division
+from graph.audit.trail import canonical
+from resolvers.grades.grading import scheme_for_division
 from seed.roster import Roster, Row, stable_id
 
 DEMO_COUNTY = "510107"

@@ -6,8 +6,8 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from graph.vocabulary import Gender
-from resolvers.identifiers import identity_hash, parse_resident_id, resident_id_check_character
+from graph.core.vocabulary import Gender
+from resolvers.core.identifiers import identity_hash, parse_resident_id, resident_id_check_character
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 MALE_GIVEN = ["建国", "志强", "国华", "明", "伟", "磊", "军", "勇", "杰", "涛", "斌", "超", "华", "强", "平", "刚", "文", "德明", "永红", "海"]

@@ -9,15 +9,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.agency import merge_agencies
-from graph.credential import merge_credentials
-from graph.driver import Graph
-from graph.jurisdiction import merge_jurisdictions
-from graph.mediator import merge_mediators
-from graph.membership import merge_memberships
-from graph.organization import merge_organizations
-from graph.training import merge_trainings
-from graph.vocabulary import AgencyKind, CourtLevel
+from graph.directory.agency import merge_agencies
+from graph.roster.credential import merge_credentials
+from graph.core.driver import Graph
+from graph.directory.jurisdiction import merge_jurisdictions
+from graph.directory.mediator import merge_mediators
+from graph.roster.membership import merge_memberships
+from graph.directory.organization import merge_organizations
+from graph.grades.training import merge_trainings
+from graph.core.vocabulary import AgencyKind, CourtLevel
 
 NAMESPACE = uuid.UUID("6f1f4d52-3c1e-4a5e-9a7c-5d1b2f0e8a10")
 BATCH = 5_000

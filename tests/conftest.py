@@ -12,9 +12,9 @@ import pytest
 from app import Settings, create_app
 from auth.clients import create_client
 from auth.scopes import parse_scopes
-from graph.driver import Graph, open_graph
-from graph.embedded import EmbeddedServer, start_embedded_server
-from graph.migrations import apply_migrations
+from graph.core.driver import Graph, open_graph
+from graph.core.embedded import EmbeddedServer, start_embedded_server
+from graph.core.migrations import apply_migrations
 from seed.demo import load_demo
 from seed.roster import stable_id
 

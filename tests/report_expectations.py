@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.vocabulary import PEOPLES_COMMITTEES, OrganizationKind
-from resolvers.composition import full_time_minimum
+from graph.core.vocabulary import PEOPLES_COMMITTEES, OrganizationKind
+from resolvers.roster.composition import full_time_minimum
 from seed.demo import demo_roster
 from seed.grades import demo_grades
 from seed.places import SICHUAN

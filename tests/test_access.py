@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph
+from graph.core.driver import Graph
 from seed.demo import PLATFORM_ADMIN, demo_roster
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
 

@@ -12,8 +12,8 @@ import httpx
 from typer.testing import CliRunner
 
 from app import Settings, cli, create_app
-from graph.driver import Graph
-from schema.build import build_schema
+from graph.core.driver import Graph
+from schema.core.build import build_schema
 from seed.demo import load_demo
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY

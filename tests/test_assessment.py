@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from graph.assessment import CURRENT_GRADE_RANK
-from graph.driver import Graph
-from resolvers.grading import SCHEMES
+from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.core.driver import Graph
+from resolvers.grades.grading import SCHEMES
 from seed.demo import demo_roster
 from seed.grades import demo_grades
 from seed.roster import stable_id

@@ -15,7 +15,7 @@ from neo4j.time import DateTime
 from auth.policy import viewer_for
 from auth.principal import Principal
 from auth.scopes import Scope, parse_scopes
-from graph.audit import (
+from graph.audit.trail import (
     Actor,
     Change,
     audit_trail,
@@ -24,15 +24,15 @@ from graph.audit import (
     event_hash,
     record_changes,
 )
-from graph.driver import Graph
-from graph.viewer import Viewer
-from graph.vocabulary import AgencyKind
-from resolvers.audit import ABOVE_ANY_ID, Breakage, BrokenLink, VerifyReport, id_ranges, trail, verify_audit
-from resolvers.errors import InputError
-from schema.audit import TRAIL_DESCRIPTION, AuditEvent
-from schema.audit import audit_trail as audit_trail_resolver
-from schema.context import Context, Loaders
-from schema.permissions import protected
+from graph.core.driver import Graph
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import AgencyKind
+from resolvers.audit.trail import ABOVE_ANY_ID, Breakage, BrokenLink, VerifyReport, id_ranges, trail, verify_audit
+from resolvers.core.errors import InputError
+from schema.audit.trail import TRAIL_DESCRIPTION, AuditEvent
+from schema.audit.trail import audit_trail as audit_trail_resolver
+from schema.core.context import Context, Loaders
+from schema.core.permissions import protected
 from seed.demo import PLATFORM_ADMIN, demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY
@@ -222,7 +222,7 @@ async def test_an_unknown_entity_kind_is_refused_before_any_statement(graph: Gra
 def test_no_graph_statement_changes_an_audit_event() -> None:
     statements = [
         node.value
-        for path in (Path(__file__).parents[1] / "graph").glob("*.py")
+        for path in (Path(__file__).parents[1] / "graph").rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "AuditEvent" in node.value
     ]

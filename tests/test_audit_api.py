@@ -11,10 +11,10 @@ from neo4j import GraphDatabase
 from typer.testing import CliRunner
 
 from app import cli
-from graph.audit import Actor, Change, record_changes
-from graph.driver import Graph, open_graph
-from graph.embedded import EmbeddedServer
-from graph.migrations import apply_migrations
+from graph.audit.trail import Actor, Change, record_changes
+from graph.core.driver import Graph, open_graph
+from graph.core.embedded import EmbeddedServer
+from graph.core.migrations import apply_migrations
 from seed.demo import demo_roster
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
 

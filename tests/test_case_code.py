@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.case_code import CaseCodeError, parse_case_code
+from resolvers.courts.case_code import CaseCodeError, parse_case_code
 
 PARSED = [
     ("(2024)浙02民诉前调595号", 2024, "浙02", "民诉前调", 595, None, False),

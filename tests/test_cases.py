@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph
-from graph.grading import measures_of_mediator
-from graph.viewer import Viewer
-from resolvers import recommendation
+from graph.core.driver import Graph
+from graph.grades.grading import measures_of_mediator
+from graph.core.viewer import Viewer
+from resolvers.courts import recommendation
 from seed.demo import demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graph.driver import Graph
-from graph.vocabulary import PEOPLES_COMMITTEES
-from resolvers.identifiers import division_level, parse_credit_code
+from graph.core.driver import Graph
+from graph.core.vocabulary import PEOPLES_COMMITTEES
+from resolvers.core.identifiers import division_level, parse_credit_code
 
 COMMITTEES = sorted(kind.value for kind in PEOPLES_COMMITTEES)
 MINIMUM_FULL_TIME = {

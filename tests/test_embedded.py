@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import embedded
-from graph.embedded import EmbeddedServerError, start_embedded_server
+from graph.core import embedded
+from graph.core.embedded import EmbeddedServerError, start_embedded_server
 
 ROOT = Path(__file__).resolve().parent.parent
 

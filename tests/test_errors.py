@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from app import Settings, create_app
-from graph.driver import Graph, open_graph
-from graph.embedded import free_port
+from graph.core.driver import Graph, open_graph
+from graph.core.embedded import free_port
 from tests.conftest import GraphQLClient
 
 
@@ -95,7 +95,7 @@ async def test_readiness_fails_when_migrations_are_missing(graph: Graph, client:
     try:
         ready = await client.get("/readyz")
     finally:
-        from graph.migrations import apply_migrations
+        from graph.core.migrations import apply_migrations
 
         await apply_migrations(graph)
 

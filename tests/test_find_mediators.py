@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph
-from graph.training import merge_trainings
+from graph.core.driver import Graph
+from graph.grades.training import merge_trainings
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
 from tests.report_expectations import Demo

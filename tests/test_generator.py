@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.driver import Graph
-from graph.vocabulary import PEOPLES_COMMITTEES
+from graph.core.driver import Graph
+from graph.core.vocabulary import PEOPLES_COMMITTEES
 from seed.generator import generate
 from tests.conftest import HASH_KEY
 

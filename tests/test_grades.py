@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.driver import Graph
-from graph.viewer import Viewer
-from resolvers.errors import InputError
-from resolvers.grading import (
+from graph.core.driver import Graph
+from graph.core.viewer import Viewer
+from resolvers.core.errors import InputError
+from resolvers.grades.grading import (
     SCHEME_DIR,
     SCHEMES,
     Criterion,
@@ -24,7 +24,7 @@ from resolvers.grading import (
     load_schemes,
     scheme_for_division,
 )
-from resolvers.training import mediators_below_training_hours, training_status
+from resolvers.grades.training import mediators_below_training_hours, training_status
 from seed.demo import demo_roster
 from tests.conftest import HASH_KEY, GraphQLClient, token_for
 

@@ -18,9 +18,9 @@ import pytest
 from app import Settings, create_app
 from auth.clients import create_client
 from auth.scopes import parse_scopes
-from graph.driver import Graph
-from schema.build import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
-from schema.limits import MAX_DIRECTIVES, MAX_REPEATS, CostLimit
+from graph.core.driver import Graph
+from schema.core.build import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from schema.core.limits import MAX_DIRECTIVES, MAX_REPEATS, CostLimit
 from seed.roster import stable_id
 from tests.conftest import ISSUER, AsAgency, GraphQLClient, token_for
 from tests.test_oauth import basic

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from resolvers.identifiers import (
+from resolvers.core.identifiers import (
     CreditCode,
     DivisionLevel,
     Gender,

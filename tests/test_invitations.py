@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from graph.audit import canonical
-from graph.driver import Graph
-from resolvers.invited_list import published_csv, published_json
+from graph.audit.trail import canonical
+from graph.core.driver import Graph
+from resolvers.courts.invited_list import published_csv, published_json
 from seed.demo import demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient

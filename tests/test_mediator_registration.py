@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph
-from resolvers.identifiers import resident_id_check_character
+from graph.core.driver import Graph
+from resolvers.core.identifiers import resident_id_check_character
 from tests.conftest import AsAgency, GraphQLClient
 from tests.test_registration import (
     ACFTU,

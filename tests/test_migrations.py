@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.driver import Graph, UniquenessViolation
-from graph.migrations import LATEST, MIGRATIONS, applied_versions, apply_migrations, is_migrated
+from graph.core.driver import Graph, UniquenessViolation
+from graph.core.migrations import LATEST, MIGRATIONS, applied_versions, apply_migrations, is_migrated
 
 
 async def test_migrations_are_recorded_with_their_versions(graph: Graph) -> None:

@@ -39,9 +39,9 @@ from strawberry.permission import PermissionExtension
 from app import Settings
 from auth import key_store
 from auth.scopes import Scope
-from graph.driver import Graph
-from schema.build import build_schema
-from schema.permissions import HasScope
+from graph.core.driver import Graph
+from schema.core.build import build_schema
+from schema.core.permissions import HasScope
 from seed.demo import load_demo
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient, token_for
 from tests.test_access import (

@@ -42,11 +42,11 @@ from auth.clients import (
 from auth.keys import KeyStore
 from auth.ratelimit import RateLimiter, retry_after
 from auth.tokens import www_authenticate
-from graph.agency import merge_agencies
-from graph.driver import Graph
-from graph.jurisdiction import merge_jurisdictions
-from graph.oauth import OAUTH_STATEMENTS, ClientStatus, client_credentials
-from graph.vocabulary import AgencyKind
+from graph.directory.agency import merge_agencies
+from graph.core.driver import Graph
+from graph.directory.jurisdiction import merge_jurisdictions
+from graph.access.oauth import OAUTH_STATEMENTS, ClientStatus, client_credentials
+from graph.core.vocabulary import AgencyKind
 from seed.demo import PLATFORM_ADMIN
 from seed.roster import stable_id
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from graph.driver import Graph
+from graph.core.driver import Graph
 from tests.conftest import GraphQLClient
 
 PAGE = """query($first: Int, $after: String, $order: Order, $direction: Direction) {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from graphql import GraphQLInterfaceType, GraphQLObjectType
 from strawberry.permission import PermissionExtension
 
-from schema.build import build_schema
-from schema.permissions import BEHIND_PROTECTED, PUBLIC, STRUCTURAL
+from schema.core.build import build_schema
+from schema.core.permissions import BEHIND_PROTECTED, PUBLIC, STRUCTURAL
 
 FEDERATION = {"_Service", "_Entity", "Query._entities", "Query._service"}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph
+from graph.core.driver import Graph
 from seed.demo import demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient

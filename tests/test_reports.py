@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph
+from graph.core.driver import Graph
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
 from tests.report_expectations import Case, Demo, case_figures, inside

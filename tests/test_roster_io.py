@@ -16,14 +16,14 @@ from app import Settings, create_app
 from auth import rate_limiter, token_validator
 from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
-from graph.driver import Graph
-from graph.filing import record_filing
-from graph.roster_io import natural_id
-from resolvers.audit import verify_audit
-from resolvers.identifiers import identity_hash, resident_id_check_character
-from resolvers.roster_export import export_roster_file, exported_rows
-from resolvers.roster_file import BadRow, RosterFormat, write_rows
-from resolvers.roster_import import ImportReport, import_roster_file, roster_upload
+from graph.core.driver import Graph
+from graph.roster.filing import record_filing
+from graph.roster.bulk import natural_id
+from resolvers.audit.trail import verify_audit
+from resolvers.core.identifiers import identity_hash, resident_id_check_character
+from resolvers.roster.export import export_roster_file, exported_rows
+from resolvers.roster.file import BadRow, RosterFormat, write_rows
+from resolvers.roster.importer import ImportReport, import_roster_file, roster_upload
 from seed.demo import demo_roster
 from seed.roster import Roster, load_roster, stable_id
 from tests.conftest import HASH_KEY, ISSUER, token_for

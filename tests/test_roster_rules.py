@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph, open_graph
-from graph.embedded import start_embedded_server
-from graph.migrations import apply_migrations
-from graph.vocabulary import AgencyKind
-from resolvers.identifiers import identity_hash
+from graph.core.driver import Graph, open_graph
+from graph.core.embedded import start_embedded_server
+from graph.core.migrations import apply_migrations
+from graph.core.vocabulary import AgencyKind
+from resolvers.core.identifiers import identity_hash
 from seed.demo import demo_roster
 from seed.roster import Roster, division, load_roster, stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.driver import Graph
+from graph.core.driver import Graph
 from seed.demo import PLATFORM_ADMIN
 from tests.conftest import AsAgency, GraphQLClient
 

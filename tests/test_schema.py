@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
-from schema.build import build_schema
+from schema.core.build import build_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 FEDERATION_TYPES = {"_Service", "_Entity", "_Any", "FieldSet", "link__Import", "link__Purpose"}
@@ -66,7 +66,7 @@ FORBIDDEN = {
 def test_imports_point_one_way(layer: str) -> None:
     offenders = {
         str(path.relative_to(ROOT)): sorted(imports_of(path) & FORBIDDEN[layer])
-        for path in (ROOT / layer).glob("*.py")
+        for path in (ROOT / layer).rglob("*.py")
         if imports_of(path) & FORBIDDEN[layer]
     }
 
@@ -78,7 +78,7 @@ def test_cypher_lives_only_in_graph() -> None:
     offenders = [
         str(path.relative_to(ROOT))
         for layer in ("schema", "resolvers", "auth", "seed")
-        for path in (ROOT / layer).glob("*.py")
+        for path in (ROOT / layer).rglob("*.py")
         if any(keyword in path.read_text(encoding="utf-8") for keyword in keywords)
     ] + [name for name in ("app.py",) if any(k in (ROOT / name).read_text(encoding="utf-8") for k in keywords)]
 

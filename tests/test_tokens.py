@@ -18,9 +18,9 @@ from auth import AuthConfig, Principal, Scope, TokenError, parse_scopes, token_v
 from auth.clients import disable_client
 from auth.ratelimit import RateLimiter
 from auth.scopes import UnknownScope
-from graph.driver import Graph
-from graph.oauth import revoke_token_id
-from graph.vocabulary import AgencyKind
+from graph.core.driver import Graph
+from graph.access.oauth import revoke_token_id
+from graph.core.vocabulary import AgencyKind
 from tests.test_oauth import (  # noqa: F401  (fixtures)
     AUDIENCE,
     BUREAU,

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from graph.driver import Graph
-from graph.training import trainings_of_mediators
-from graph.viewer import Viewer
-from graph.vocabulary import TrainingTopic
-from resolvers.grading import SCHEMES, SchemeFileError, load_schemes
-from resolvers.training import mediators_below_training_hours, training_status
+from graph.core.driver import Graph
+from graph.grades.training import trainings_of_mediators
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import TrainingTopic
+from resolvers.grades.grading import SCHEMES, SchemeFileError, load_schemes
+from resolvers.grades.training import mediators_below_training_hours, training_status
 from tests.conftest import AsAgency
 from tests.test_grades import copy_schemes, demo_hours, demo_wuhou
 

@@ -22,12 +22,12 @@ from typing import Any
 
 from bench_import import BUREAU, HASH_KEY, skeleton, timed_import, write_file
 
-from graph.driver import Graph, open_graph
-from graph.embedded import start_embedded_server
-from graph.grading import measures_in_jurisdiction
-from graph.migrations import apply_migrations
-from graph.viewer import Viewer
-from resolvers.grading import SCHEMES, bulk_assess
+from graph.core.driver import Graph, open_graph
+from graph.core.embedded import start_embedded_server
+from graph.grades.grading import measures_in_jurisdiction
+from graph.core.migrations import apply_migrations
+from graph.core.viewer import Viewer
+from resolvers.grades.grading import SCHEMES, bulk_assess
 from seed.roster import stable_id
 
 DISTRICT = "510107"

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from auth.upload import cli_importer
-from graph.driver import Graph, open_graph
-from graph.embedded import start_embedded_server
-from graph.migrations import apply_migrations
-from resolvers.identifiers import resident_id_check_character
-from resolvers.roster_export import export_roster_file
-from resolvers.roster_file import RosterFormat, RowWriter
-from resolvers.roster_import import ImportReport, import_roster_file
+from graph.core.driver import Graph, open_graph
+from graph.core.embedded import start_embedded_server
+from graph.core.migrations import apply_migrations
+from resolvers.core.identifiers import resident_id_check_character
+from resolvers.roster.export import export_roster_file
+from resolvers.roster.file import RosterFormat, RowWriter
+from resolvers.roster.importer import ImportReport, import_roster_file
 from seed.demo import demo_roster
 from seed.roster import Roster, load_roster, stable_id
 

@@ -20,14 +20,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.driver import Graph, open_graph
-from graph.embedded import start_embedded_server
-from graph.migrations import apply_migrations
-from graph.page import PageRequest
-from graph.viewer import Viewer
-from resolvers.agency_report import court_report, partner_report
-from resolvers.finder import find_mediators
-from resolvers.report import jurisdiction_report
+from graph.core.driver import Graph, open_graph
+from graph.core.embedded import start_embedded_server
+from graph.core.migrations import apply_migrations
+from graph.core.page import PageRequest
+from graph.core.viewer import Viewer
+from resolvers.reports.agency import court_report, partner_report
+from resolvers.courts.finder import find_mediators
+from resolvers.reports.jurisdiction import jurisdiction_report
 from seed.generator import generate
 
 HASH_KEY = b"benchmark-identity-hash-key"

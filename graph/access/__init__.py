@@ -1,0 +1,1 @@
+"""OAuth clients and revoked tokens (graph layer)."""

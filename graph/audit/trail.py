@@ -1,0 +1,352 @@
+"""Audit events: an append-only hash chain per entity, written in the same transaction as the change.
+
+Every change to an entity adds `(:AuditEvent)-[:ABOUT]->(entity)` with the next `seq` of that entity, the
+`hash` of the previous event as `prevHash` (null for the first) and its own `hash` over the chained
+fields. This module only creates and reads events: no statement here updates or deletes one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum, StrEnum
+from itertools import groupby
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+from neo4j.time import Date, DateTime
+from pydantic import field_validator
+
+from graph.core.driver import Graph
+from graph.core.records import GraphRecord
+from graph.core.viewer import MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
+
+AUDIT_STATEMENTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT audit_event_seq IF NOT EXISTS FOR (n:AuditEvent) REQUIRE (n.entityId, n.seq) IS UNIQUE",
+    "CREATE INDEX audit_event_entity IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",
+)
+"""Schema for this module; idempotent, to be added to the migrations. The (entityId, seq) constraint also
+refuses a second event with the same place in a chain when two writers race."""
+
+
+class EntityKind(StrEnum):
+    """The audited kinds of node, each found by its unique `id`."""
+
+    ORGANIZATION = "Organization"
+    MEDIATOR = "Mediator"
+    CREDENTIAL = "Credential"
+    TRAINING = "Training"
+    JURISDICTION = "Jurisdiction"
+    AGENCY = "Agency"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to one entity: its properties before (None when created) and after (None when deleted)."""
+
+    entity_id: str
+    entity_kind: str
+    operation: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made the change: the agency and OAuth client (None for the CLI and seeding) and the request."""
+
+    agency_id: str | None
+    client_id: str | None
+    request_id: str
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _plain(value: Any) -> Any:
+    """What JSON cannot write itself: dates as `YYYY-MM-DD`; datetimes in UTC as `YYYY-MM-DDTHH:MM:SS.ffffffZ`;
+    enums as their values; other mappings as dicts. Called by `json.dumps` only for such values, so plain
+    strings, numbers, lists and dicts (nearly everything an event holds) cost no Python call each."""
+    if isinstance(value, DateTime | Date):
+        value = value.to_native()  # nanoseconds truncated to microseconds
+    if isinstance(value, datetime):
+        return _utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(key): item for key, item in value.items()}
+    raise TypeError(f"cannot audit a value of type {type(value).__name__}")
+
+
+def canonical(value: Any) -> str:
+    """The one serialization that is hashed: JSON with sorted keys, no whitespace, non-ASCII kept as is.
+
+    Dates are `YYYY-MM-DD`. Datetimes are converted to UTC (a naive one is taken as UTC, which is how the
+    embedded ArcadeDB returns a stored datetime) and written with exactly six fractional digits and `Z`,
+    so a datetime read back from either engine serializes as it did when written (the graph keeps at
+    least microseconds). Enums are their values. Strings, numbers, booleans, null, lists (and tuples) and
+    maps are JSON's own; anything else (times, durations, NaN) is refused. Encode the result as UTF-8 to
+    hash it.
+    """
+    return json.dumps(
+        value, default=_plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def event_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical form of the chained fields (see `chained_fields`)."""
+    return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
+
+
+def chained_fields(
+    *,
+    entity_id: str,
+    seq: int,
+    at: datetime,
+    actor_agency: str | None,
+    actor_client: str | None,
+    operation: str,
+    before: str | None,
+    after: str | None,
+    request_id: str,
+    prev_hash: str | None,
+) -> dict[str, Any]:
+    """Exactly what an event's hash covers; `before` and `after` are the canonical JSON stored on the node."""
+    return {
+        "entityId": entity_id,
+        "seq": seq,
+        "at": at,
+        "actorAgency": actor_agency,
+        "actorClient": actor_client,
+        "operation": operation,
+        "before": before,
+        "after": after,
+        "requestId": request_id,
+        "prevHash": prev_hash,
+    }
+
+
+class AuditEventRecord(GraphRecord):
+    id: str
+    at: datetime
+    seq: int
+    entity_id: str
+    entity_kind: str
+    operation: str
+    actor_agency: str | None = None
+    actor_client: str | None = None
+    request_id: str
+    before: str | None = None
+    after: str | None = None
+    prev_hash: str | None = None
+    hash: str
+
+    @field_validator("at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        return _utc(value)
+
+    def recomputed_hash(self) -> str:
+        return event_hash(
+            chained_fields(
+                entity_id=self.entity_id,
+                seq=self.seq,
+                at=self.at,
+                actor_agency=self.actor_agency,
+                actor_client=self.actor_client,
+                operation=self.operation,
+                before=self.before,
+                after=self.after,
+                request_id=self.request_id,
+                prev_hash=self.prev_hash,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditChain:
+    """One entity's events, ordered by `seq`."""
+
+    entity_id: str
+    events: list[AuditEventRecord]
+
+
+_EVENT: LiteralString = (
+    "ev {.id, .at, .seq, .entityId, .entityKind, .operation, .actorAgency, .actorClient, .requestId,"
+    " .before, .after, .prevHash, .hash}"
+)
+
+
+async def chain_heads(
+    graph: Graph, tx: AsyncManagedTransaction, *, entity_ids: Sequence[str]
+) -> dict[str, tuple[int, str]]:
+    """The last `(seq, hash)` of each entity that has events, in one statement."""
+    rows = await graph.rows(
+        tx,
+        "UNWIND $entityIds AS entityId"
+        " MATCH (ev:AuditEvent {entityId: entityId})"
+        " WITH entityId, max(ev.seq) AS seq"
+        " MATCH (head:AuditEvent {entityId: entityId, seq: seq})"
+        " RETURN entityId, seq, head.hash AS hash",
+        entityIds=list(entity_ids),
+    )
+    return {row["entityId"]: (int(row["seq"]), str(row["hash"])) for row in rows}
+
+
+def _create_about(label: LiteralString) -> LiteralString:
+    return (
+        "UNWIND $events AS e"
+        " OPTIONAL MATCH (n:" + label + " {id: e.entityId})"
+        " CREATE (ev:AuditEvent {id: e.id, at: $at, seq: e.seq, entityId: e.entityId, entityKind: e.entityKind,"
+        " operation: e.operation, actorAgency: $actorAgency, actorClient: $actorClient, requestId: $requestId,"
+        " before: e.before, after: e.after, prevHash: e.prevHash, hash: e.hash})"
+        " FOREACH (entity IN CASE WHEN n IS NULL THEN [] ELSE [n] END | CREATE (ev)-[:ABOUT]->(entity))"
+    )
+
+
+_CREATE_ABOUT: dict[EntityKind, LiteralString] = {
+    EntityKind.ORGANIZATION: _create_about("Organization"),
+    EntityKind.MEDIATOR: _create_about("Mediator"),
+    EntityKind.CREDENTIAL: _create_about("Credential"),
+    EntityKind.TRAINING: _create_about("Training"),
+    EntityKind.JURISDICTION: _create_about("Jurisdiction"),
+    EntityKind.AGENCY: _create_about("Agency"),
+}
+"""One statement per kind, the label written out: an entity found through its label's `id` index. (A single
+statement choosing the label per row with `CALL { ... UNION ... }` ran about twice as slowly on ArcadeDB.)"""
+
+
+_SHARED = ("at", "actorAgency", "actorClient", "requestId")
+"""Fields every event of one call has in common: sent once as parameters, not once per event."""
+
+
+async def create_events(graph: Graph, tx: AsyncManagedTransaction, *, events: Sequence[Mapping[str, Any]]) -> None:
+    """Create the events and link each to its entity, found by `id` under the label its kind names; an
+    event whose entity is not found is created without the link. One statement per kind present; an
+    entity's events keep their order, since all of them have its kind. All events share one moment and
+    one actor (`_SHARED`)."""
+    if not events:
+        return
+    shared = {name: events[0][name] for name in _SHARED}
+    if any(event[name] != shared[name] for event in events for name in _SHARED):
+        raise ValueError("the events of one call share their moment and actor")
+    by_kind: dict[EntityKind, list[dict[str, Any]]] = {}
+    for event in events:
+        own = {name: value for name, value in event.items() if name not in _SHARED}
+        by_kind.setdefault(EntityKind(event["entityKind"]), []).append(own)
+    for kind, group in by_kind.items():
+        await graph.rows(tx, _CREATE_ABOUT[kind], events=group, **shared)
+
+
+async def record_changes(
+    graph: Graph,
+    tx: AsyncManagedTransaction,
+    *,
+    changes: Sequence[Change],
+    actor: Actor,
+    at: datetime | None = None,
+    fresh: frozenset[str] = frozenset(),
+) -> None:
+    """Append one event per change, in order, inside the caller's transaction: one statement reads the chain
+    heads, then one per kind of entity creates the events. `fresh` names entities created in this
+    transaction, whose chains start here unread (were one not new after all, the (entityId, seq) constraint
+    refuses the commit)."""
+    if not changes:
+        return
+    kinds = [EntityKind(change.entity_kind) for change in changes]  # an unknown kind raises before any write
+    moment = _utc(at or datetime.now(UTC))
+    chained = sorted({change.entity_id for change in changes} - fresh)
+    heads = await chain_heads(graph, tx, entity_ids=chained) if chained else {}
+    events: list[dict[str, Any]] = []
+    for change, kind in zip(changes, kinds, strict=True):
+        seq, prev_hash = heads.get(change.entity_id, (0, None))
+        fields = chained_fields(
+            entity_id=change.entity_id,
+            seq=seq + 1,
+            at=moment,
+            actor_agency=actor.agency_id,
+            actor_client=actor.client_id,
+            operation=change.operation,
+            before=None if change.before is None else canonical(change.before),
+            after=None if change.after is None else canonical(change.after),
+            request_id=actor.request_id,
+            prev_hash=prev_hash,
+        )
+        digest = event_hash(fields)
+        events.append({**fields, "id": str(uuid.uuid4()), "entityKind": kind.value, "hash": digest})
+        heads[change.entity_id] = (seq + 1, digest)
+    await create_events(graph, tx, events=events)
+
+
+_IN_REACH: LiteralString = (
+    "$vNational OR (n:Organization AND " + ORGANIZATION_IN_FULL + ") OR (n:Mediator AND " + MEDIATOR_IN_FULL + ")"
+)
+"""Whether `n` (the audited entity, or a mediator holding the audited credential or training) is in reach."""
+
+
+async def audit_trail(
+    graph: Graph,
+    *,
+    entity_id: str,
+    viewer: Viewer,
+    limit: int,
+    withheld: Sequence[str] = (),
+    agency: str | None = None,
+    sees_withheld: bool = False,
+) -> list[AuditEventRecord]:
+    """The entity's first `limit` events by `seq`, or none when the entity is outside the viewer's reach.
+
+    Organizations and mediators are in reach as the viewer's roster is; a credential or a training through
+    a mediator holding or completing it; jurisdictions, agencies and entities no longer in the graph only
+    for a national viewer. `viewer.roster` must be true for anything to be in reach. Events whose operation
+    is in `withheld` are returned only to a national viewer, to `sees_withheld`, or to the `agency` that
+    acted in them; the others keep their `seq`, so a trail may skip numbers.
+    """
+    rows = await graph.read(
+        "OPTIONAL MATCH (:AuditEvent {entityId: $entityId})-[:ABOUT]->(entity)"
+        " WITH DISTINCT entity"
+        " OPTIONAL MATCH (entity)<-[:HOLDS|COMPLETED*0..1]-(n)"
+        " WITH n WHERE " + _IN_REACH +
+        " WITH n LIMIT 1"
+        " MATCH (ev:AuditEvent {entityId: $entityId})"
+        " WHERE NOT ev.operation IN $withheld OR $vNational OR $seesWithheld OR ev.actorAgency = $agency"
+        " RETURN " + _EVENT + " AS event ORDER BY ev.seq LIMIT $limit",
+        entityId=entity_id,
+        limit=limit,
+        withheld=list(withheld),
+        agency=agency,
+        seesWithheld=sees_withheld,
+        **viewer.params(),
+    )
+    return [AuditEventRecord.model_validate(row["event"]) for row in rows]
+
+
+async def count_events(graph: Graph) -> int:
+    rows = await graph.read("MATCH (ev:AuditEvent) RETURN count(ev) AS events")
+    return int(rows[0]["events"])
+
+
+async def chains(graph: Graph, *, start: str, stop: str) -> list[AuditChain]:
+    """The chains of the entities whose id is in [start, stop), ordered by entity id, each by `seq`.
+
+    A verifier walks adjacent ranges, so it holds one range at a time; each is an index range scan.
+    """
+    rows = await graph.read(
+        "MATCH (ev:AuditEvent) WHERE ev.entityId >= $start AND ev.entityId < $stop"
+        " RETURN " + _EVENT + " AS event ORDER BY ev.entityId, ev.seq, ev.id",
+        start=start,
+        stop=stop,
+    )
+    events = [AuditEventRecord.model_validate(row["event"]) for row in rows]
+    return [
+        AuditChain(entity_id=entity_id, events=list(group))
+        for entity_id, group in groupby(events, key=lambda event: event.entity_id)
+    ]

@@ -1,0 +1,360 @@
+"""Listing and reading mediators with their memberships, credentials and training."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.audit.trail import Change
+from graph.roster.credential import CredentialRecord, credentials_of_mediators
+from graph.core.driver import Graph
+from graph.directory.mediator import MediatorFilter, MediatorRecord, count_mediators, find_mediators, mediators_by_id
+from graph.roster.membership import MediatorMembership, MembershipRecord, memberships_of_mediators
+from graph.core.page import PageRequest
+from graph.core.viewer import Viewer
+from graph.grades.training import CompletedTraining, TrainingRecord, trainings_of_mediators
+from graph.roster.filing import (
+    Tx,
+    create_mediator,
+    create_membership,
+    end_membership,
+    filed_organizations_of,
+    identity_owner,
+    mediator_state,
+    notify_membership_change,
+    organization_state,
+    overlapping_membership,
+    update_mediator,
+)
+from graph.core.records import Language, native
+from graph.core.vocabulary import (
+    AgencyKind,
+    Background,
+    Employment,
+    Gender,
+    MembershipRole,
+    OrganizationKind,
+    RecordStatus,
+    Specialty,
+)
+from resolvers.roster.composition import term_problems
+from resolvers.courts.finder import valid_grade_rank
+from resolvers.roster.filing import Transition, Writer, checked_state, next_status, unit_of_work, validated
+from resolvers.core.identifiers import IdentifierError, age_on, identity_hash, parse_resident_id
+from resolvers.directory.jurisdiction import known_code
+from resolvers.directory.organization import Saved, require_composition
+from resolvers.core.outcomes import FieldProblem, conflict, forbidden, invalid, not_found, stale
+from resolvers.core.pagination import Listing, build_filter
+
+__all__ = [
+    "CompletedTraining",
+    "CredentialRecord",
+    "MediatorMembership",
+    "MediatorRecord",
+    "MembershipRecord",
+    "TrainingRecord",
+    "credentials_of_mediators",
+    "list_mediators",
+    "mediators_by_id",
+    "memberships_of_mediators",
+    "trainings_of_mediators",
+]
+
+
+async def list_mediators(
+    graph: Graph,
+    *,
+    jurisdiction: str | None = None,
+    organization: str | None = None,
+    specialties: list[Specialty] | None = None,
+    statuses: list[RecordStatus] | None = None,
+    employment: Employment | None = None,
+    gender: Gender | None = None,
+    language: str | None = None,
+    name_prefix: str | None = None,
+    name_contains: str | None = None,
+    min_grade: int | None = None,
+    page: PageRequest,
+    viewer: Viewer,
+) -> Listing[MediatorRecord]:
+    valid_grade_rank(min_grade)
+    where = build_filter(
+        MediatorFilter,
+        jurisdiction=await known_code(graph, jurisdiction, field="jurisdiction"),
+        organization=organization,
+        specialties=specialties,
+        statuses=statuses,
+        employment=employment,
+        gender=gender,
+        language=language,
+        name_prefix=name_prefix,
+        name_contains=name_contains,
+        min_grade=min_grade,
+    )
+    found = await find_mediators(graph, where=where, page=page, viewer=viewer)
+    return Listing(found, page.order, lambda: count_mediators(graph, where=where, viewer=viewer))
+
+
+class MembershipInput(BaseModel):
+    """A term in an organization."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    organization_id: str = Field(min_length=36, max_length=36)
+    role: MembershipRole
+    since: datetime.date
+    until: datetime.date | None = None
+
+
+class MediatorInput(BaseModel):
+    """What a judicial bureau files about a mediator; the identity number is validated, hashed and masked."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=50)
+    identity_number: str = Field(min_length=18, max_length=18)
+    employment: Employment
+    background: Background | None = None
+    education: str | None = Field(default=None, max_length=50)
+    specialties: list[Specialty] = Field(default_factory=list, max_length=20)
+    languages: list[Language] = Field(default_factory=lambda: ["zh"], max_length=10)
+    phone: str | None = Field(default=None, pattern=r"^[0-9+\-() ]{5,30}$")
+    source_record_id: str | None = Field(default=None, max_length=100)
+
+
+class MediatorAmendment(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=2, max_length=50)
+    employment: Employment | None = None
+    background: Background | None = None
+    education: str | None = Field(default=None, max_length=50)
+    specialties: list[Specialty] | None = Field(default=None, max_length=20)
+    languages: list[Language] | None = Field(default=None, max_length=10)
+    phone: str | None = Field(default=None, pattern=r"^[0-9+\-() ]{5,30}$")
+
+
+ADULT = 18
+
+
+def identity_props(number: str, hash_key: bytes, *, today: datetime.date) -> dict[str, Any]:
+    """Gender and birth year come from the identity number; only its keyed hash and mask are kept."""
+    try:
+        resident = parse_resident_id(number)
+    except IdentifierError as error:
+        raise invalid([FieldProblem("identityNumber", str(error))]) from None
+    if age_on(resident.birth_date, today) < ADULT:
+        raise invalid([FieldProblem("identityNumber", "A mediator must be an adult (People's Mediation Law Art 14).")])
+    return {
+        "gender": resident.gender.value,
+        "birthYear": resident.birth_date.year,
+        "identityHash": identity_hash(number, key=hash_key),
+        "identityMasked": resident.masked,
+    }
+
+
+def mediator_fields(data: MediatorInput) -> dict[str, Any]:
+    """The stored properties a mediator's input gives besides identity, the same for the API and a roster file."""
+    return {
+        "name": data.name,
+        "employment": data.employment.value,
+        "background": data.background.value if data.background else None,
+        "education": data.education,
+        "specialties": [specialty.value for specialty in data.specialties],
+        "languages": list(data.languages),
+        "phone": data.phone,
+    }
+
+
+async def file_mediator(
+    writer: Writer,
+    raw: dict[str, Any],
+    membership_raw: dict[str, Any],
+    *,
+    hash_key: bytes,
+    idempotency_key: str | None,
+) -> Saved:
+    """File a mediator with a first membership; the same person filed twice is a conflict, not a second node."""
+    writer.require(AgencyKind.JUDICIAL_BUREAU)
+    data = validated(MediatorInput, raw)
+    membership = validated(MembershipInput, membership_raw)
+    identity = identity_props(data.identity_number, hash_key, today=datetime.date.today())
+    new_id = str(uuid.uuid4())
+    masked_raw = {**raw, "identity_number": identity["identityHash"]}
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        owner = await identity_owner(writer.graph, tx, identity_hash=identity["identityHash"])
+        if owner is not None:
+            raise conflict(f"This person is already on the roster as mediator {owner}.", "identityNumber")
+        props = identity | mediator_fields(data) | {
+            "status": RecordStatus.FILED.value,
+            "sourceAgency": writer.agency_id,
+            "sourceRecordId": data.source_record_id,
+        }
+        created = await create_mediator(writer.graph, tx, id=new_id, props=props)
+        change = await join(writer, tx, new_id, membership, operation="fileMediator")
+        return new_id, [Change(new_id, "Mediator", "fileMediator", None, created), change]
+
+    entity, replayed = await unit_of_work(
+        writer,
+        operation="fileMediator",
+        payload={"input": masked_raw, "membership": membership_raw},
+        idempotency_key=idempotency_key,
+        work=work,
+    )
+    return Saved(entity, (), replayed)
+
+
+async def join(writer: Writer, tx: Tx, mediator_id: str, membership: MembershipInput, *, operation: str) -> Change:
+    """Add a membership: inside the bureau's reach, without overlap, with a lawful term; a filed committee
+    must still satisfy the composition rules afterwards, and its guiding court is notified."""
+    organization = await organization_state(writer.graph, tx, id=membership.organization_id, viewer=writer.viewer)
+    if organization is None:
+        raise not_found("organization", "membership.organizationId")
+    if not organization["allowed"]:
+        raise forbidden("The organization lies outside the bureau's jurisdiction.", "membership.organizationId")
+    kind = OrganizationKind(organization["props"]["kind"])
+    problems = term_problems(kind, membership.since, membership.until)
+    if problems:
+        raise invalid([FieldProblem(f"membership.{p.field}", p.message) for p in problems])
+    if await overlapping_membership(
+        writer.graph, tx, mediator=mediator_id, organization=membership.organization_id,
+        since=membership.since, until=membership.until,
+    ):
+        raise conflict("The mediator already has a membership of this organization in that period.", "membership.since")
+    props = {"role": membership.role.value, "since": membership.since, "until": membership.until}
+    await create_membership(writer.graph, tx, mediator=mediator_id, organization=membership.organization_id, props=props)
+    await keep_composition(writer, tx, membership.organization_id, organization["props"])
+    await notify_membership_change(writer.graph, tx, organization=membership.organization_id, change="MEMBER_JOINED")
+    return Change(mediator_id, "Mediator", operation, None, props | {"organizationId": membership.organization_id})
+
+
+async def keep_composition(
+    writer: Writer, tx: Tx, organization_id: str, organization: dict[str, Any], *, without: str | None = None
+) -> None:
+    if organization.get("status") == RecordStatus.FILED.value:
+        await require_composition(writer, tx, organization_id, without=without)
+
+
+async def keep_compositions_of(writer: Writer, tx: Tx, mediator_id: str) -> None:
+    """After a change to a mediator (deregistered, or full-time no more), every FILED organization it serves
+    must still be lawfully composed."""
+    today = datetime.date.today()
+    for organization_id in await filed_organizations_of(writer.graph, tx, mediator=mediator_id, on=today):
+        await require_composition(writer, tx, organization_id)
+
+
+async def add_membership(
+    writer: Writer, mediator_id: str, raw: dict[str, Any], *, idempotency_key: str | None
+) -> Saved:
+    writer.require(AgencyKind.JUDICIAL_BUREAU)
+    membership = validated(MembershipInput, raw)
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        if await mediator_state(writer.graph, tx, id=mediator_id, viewer=writer.viewer) is None:
+            raise not_found("mediator", "mediatorId")
+        return mediator_id, [await join(writer, tx, mediator_id, membership, operation="addMembership")]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="addMembership", payload={"id": mediator_id, "input": raw},
+        idempotency_key=idempotency_key, work=work,
+    )
+    return Saved(entity, (), replayed)
+
+
+async def leave(
+    writer: Writer, mediator_id: str, organization_id: str, until: datetime.date, *, idempotency_key: str | None
+) -> Saved:
+    """End a membership on `until`; a filed committee must keep a lawful composition."""
+    writer.require(AgencyKind.JUDICIAL_BUREAU)
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        organization = await organization_state(writer.graph, tx, id=organization_id, viewer=writer.viewer)
+        if organization is None:
+            raise not_found("organization", "organizationId")
+        if not organization["allowed"]:
+            raise forbidden("The organization lies outside the bureau's jurisdiction.", "organizationId")
+        ended = await end_membership(writer.graph, tx, mediator=mediator_id, organization=organization_id, until=until)
+        if ended is None:
+            raise not_found("current membership", "organizationId")
+        await keep_composition(writer, tx, organization_id, organization["props"], without=mediator_id)
+        await notify_membership_change(writer.graph, tx, organization=organization_id, change="MEMBER_LEFT")
+        after = native(ended) | {"organizationId": organization_id}
+        return mediator_id, [Change(mediator_id, "Mediator", "endMembership", None, after)]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="endMembership",
+        payload={"id": mediator_id, "organization": organization_id, "until": until.isoformat()},
+        idempotency_key=idempotency_key, work=work,
+    )
+    return Saved(entity, (), replayed)
+
+
+async def writable_mediator(writer: Writer, tx: Tx, mediator_id: str, version: int | None) -> dict[str, Any]:
+    state = await mediator_state(writer.graph, tx, id=mediator_id, viewer=writer.viewer)
+    outside = "The mediator serves no organization inside the bureau's jurisdiction."
+    return checked_state(state, version, kind="mediator", outside=outside)
+
+
+async def amend_mediator(
+    writer: Writer, mediator_id: str, version: int, raw: dict[str, Any], *, idempotency_key: str | None
+) -> Saved:
+    writer.require(AgencyKind.JUDICIAL_BUREAU, AgencyKind.PLATFORM_ADMIN)
+    data = validated(MediatorAmendment, raw)
+    values = {
+        "name": data.name,
+        "employment": data.employment.value if data.employment else None,
+        "background": data.background.value if data.background else None,
+        "education": data.education,
+        "specialties": [s.value for s in data.specialties] if data.specialties is not None else None,
+        "languages": list(data.languages) if data.languages is not None else None,
+        "phone": data.phone,
+    }
+    props = {key: value for key, value in values.items() if to_snake(key) in raw}
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        before = await writable_mediator(writer, tx, mediator_id, version)
+        after = await update_mediator(writer.graph, tx, id=mediator_id, version=version, props=props)
+        if after is None:
+            raise stale("mediator", version + 1)
+        if "employment" in props:
+            await keep_compositions_of(writer, tx, mediator_id)
+        return mediator_id, [Change(mediator_id, "Mediator", "amendMediator", before, after)]
+
+    entity, replayed = await unit_of_work(
+        writer, operation="amendMediator", payload={"id": mediator_id, "version": version, "input": raw},
+        idempotency_key=idempotency_key, work=work,
+    )
+    return Saved(entity, (), replayed)
+
+
+def to_snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+async def change_mediator_status(
+    writer: Writer, mediator_id: str, version: int, transition: Transition, *, reason: str | None,
+    idempotency_key: str | None,
+) -> Saved:
+    """Suspend, deregister or reinstate a mediator; an illegal transition is a typed problem."""
+    writer.require(AgencyKind.JUDICIAL_BUREAU, AgencyKind.PLATFORM_ADMIN)
+    operation = f"{transition.value.lower()}Mediator"
+
+    async def work(tx: Tx) -> tuple[str, list[Change]]:
+        before = await writable_mediator(writer, tx, mediator_id, version)
+        status = next_status(transition, RecordStatus(before["status"]))
+        props = {"status": status.value, "statusReason": reason, "statusChangedAt": datetime.date.today()}
+        after = await update_mediator(writer.graph, tx, id=mediator_id, version=version, props=props)
+        assert after is not None
+        if status is RecordStatus.DEREGISTERED:
+            await keep_compositions_of(writer, tx, mediator_id)
+        return mediator_id, [Change(mediator_id, "Mediator", operation, before, after)]
+
+    entity, replayed = await unit_of_work(
+        writer, operation=operation, payload={"id": mediator_id, "version": version, "reason": reason},
+        idempotency_key=idempotency_key, work=work,
+    )
+    return Saved(entity, (), replayed)

@@ -1,0 +1,1 @@
+"""Grades and training: schemes, eligibility, the assessment workflow, the training ledger (resolvers layer)."""

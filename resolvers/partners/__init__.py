@@ -1,0 +1,1 @@
+"""Partner agencies: registration of their organizations and mediators (resolvers layer)."""

@@ -1,0 +1,1 @@
+"""The roster kept by judicial bureaus: filing, memberships, credentials, bulk files (resolvers layer)."""

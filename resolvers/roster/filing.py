@@ -1,0 +1,160 @@
+"""The unit of work of every roster write: one transaction holding the change, its audit events and its
+idempotency key; a `Problem` raised inside rolls all of it back and goes to the caller as a typed payload."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from auth.principal import Principal
+from graph.audit.trail import Actor, Change, canonical, record_changes
+from graph.core.driver import Graph, UniquenessViolation
+from graph.roster.filing import Tx
+from graph.core.idempotency import earlier_result, remember_result
+from graph.core.records import native
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import AgencyKind, RecordStatus
+from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, conflict, forbidden, invalid, not_found, stale
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """Who writes: the agency (and its kind) behind the token, where it may write, and the audit actor."""
+
+    graph: Graph
+    viewer: Viewer
+    agency_id: str
+    agency_kind: AgencyKind
+    actor: Actor
+
+    def require(self, *kinds: AgencyKind) -> None:
+        if self.agency_kind not in kinds:
+            allowed = " or ".join(kind.value.lower().replace("_", " ") for kind in kinds)
+            raise forbidden(f"Only a {allowed} may do this.")
+
+
+def writer_for(graph: Graph, viewer: Viewer, principal: Principal, request_id: str) -> Writer:
+    actor = Actor(agency_id=principal.agency_id, client_id=principal.client_id, request_id=request_id)
+    return Writer(graph, viewer, principal.agency_id, principal.agency_kind, actor)
+
+
+class Transition(StrEnum):
+    FILE = "FILE"
+    SUSPEND = "SUSPEND"
+    DEREGISTER = "DEREGISTER"
+    REINSTATE = "REINSTATE"
+
+
+PAST: dict[Transition, str] = {
+    Transition.FILE: "filed",
+    Transition.SUSPEND: "suspended",
+    Transition.DEREGISTER: "deregistered",
+    Transition.REINSTATE: "reinstated",
+}
+"""How a refusal names each step."""
+
+TRANSITIONS: dict[Transition, tuple[frozenset[RecordStatus], RecordStatus]] = {
+    Transition.FILE: (frozenset({RecordStatus.PENDING}), RecordStatus.FILED),
+    Transition.SUSPEND: (frozenset({RecordStatus.FILED}), RecordStatus.SUSPENDED),
+    Transition.DEREGISTER: (frozenset({RecordStatus.FILED, RecordStatus.SUSPENDED}), RecordStatus.DEREGISTERED),
+    Transition.REINSTATE: (frozenset({RecordStatus.SUSPENDED, RecordStatus.DEREGISTERED}), RecordStatus.FILED),
+}
+"""The lifecycle: PENDING -> FILED -> SUSPENDED -> (REINSTATED to) FILED; DEREGISTERED from FILED or SUSPENDED."""
+
+
+def next_status(transition: Transition, current: RecordStatus) -> RecordStatus:
+    sources, target = TRANSITIONS[transition]
+    if current not in sources:
+        raise Problem(
+            ProblemCode.ILLEGAL_TRANSITION,
+            "status",
+            f"A record that is {current.value} cannot be {PAST[transition]}"
+            f" (allowed from {', '.join(sorted(s.value for s in sources))}).",
+        )
+    return target
+
+
+def validated(model: type[M], data: Any) -> M:
+    """Pydantic validation at the edge, as a VALIDATION problem listing every field at fault."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise invalid(
+            [
+                FieldProblem(".".join(str(part) for part in item["loc"]) or "input", item["msg"])
+                for item in error.errors()
+            ]
+        ) from None
+
+
+def input_hash(operation: str, payload: Any) -> str:
+    return hashlib.sha256(canonical({"operation": operation, "input": payload}).encode()).hexdigest()
+
+
+async def unit_of_work(
+    writer: Writer,
+    *,
+    operation: str,
+    payload: Any,
+    idempotency_key: str | None,
+    work: Callable[[Tx], Awaitable[tuple[str, Sequence[Change]]]],
+) -> tuple[str, bool]:
+    """Run `work` (which returns the entity id and its changes) in one write transaction with its audit events.
+
+    With an idempotency key already used for the same operation and input, nothing is written and the first
+    entity id comes back (with `replayed` True); the same key with other input is a conflict. Losing a race
+    to a concurrent writer (a uniqueness constraint refusing the commit) is a conflict too.
+    """
+    graph = writer.graph
+    fingerprint = input_hash(operation, payload)
+    scoped = f"{writer.agency_id}:{idempotency_key}" if idempotency_key else None
+
+    async def transaction(tx: Tx) -> tuple[str, bool]:
+        if scoped is not None:
+            earlier = await earlier_result(graph, tx, scoped_key=scoped)
+            if earlier is not None:
+                if earlier["operation"] != operation or earlier["inputHash"] != fingerprint:
+                    raise conflict("This idempotency key was used for another request.", "idempotencyKey")
+                return str(earlier["entityId"]), True
+        entity_id, changes = await work(tx)
+        await record_changes(graph, tx, changes=changes, actor=writer.actor)
+        if scoped is not None:
+            await remember_result(
+                graph, tx, scoped_key=scoped, operation=operation, input_hash=fingerprint, entity_id=entity_id
+            )
+        return entity_id, False
+
+    try:
+        return await graph.write_work(transaction)
+    except UniquenessViolation:
+        # Two writers raced past the checks (the same new natural key, the same place in an audit chain, the
+        # same idempotency key); the graph's constraints let one of them commit and this one wrote nothing.
+        raise conflict("A concurrent change to the same record won; read it again and retry.") from None
+
+
+def checked_state(state: dict[str, Any] | None, version: int | None, *, kind: str, outside: str) -> dict[str, Any]:
+    """The stored properties of a record the writer may change at `version` (None: any version)."""
+    field = f"{kind}Id"
+    if state is None:
+        raise not_found(kind, field)
+    if not state["allowed"]:
+        raise forbidden(outside, field)
+    props: dict[str, Any] = native(state["props"])
+    if version is not None and props.get("version") != version:
+        raise stale(kind, int(props.get("version") or 0))
+    return props
+
+
+def changed(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, Any]:
+    """The properties of `after` that differ from `before` (all of them for a new record)."""
+    if before is None:
+        return dict(after)
+    return {key: value for key, value in after.items() if before.get(key) != value}

@@ -1,0 +1,62 @@
+"""The federation subgraph schema and the extensions that guard it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.directory.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
+from schema.core.errors import ClientErrors
+from schema.core.limits import CostLimit, NoFederationIntrospection, OverloadingRule
+from schema.grades.assessment import AssessmentMutation
+from schema.courts.case_mutation import CaseMutation
+from schema.roster.filing import FilingMutation
+from schema.courts.invitation import InvitationMutation
+from schema.partners.registration_mutation import RegistrationMutation
+from schema.directory.query import Query
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 2_000
+
+
+@strawberry.type(description="Changes to the roster and to courts' invited lists; each is one transaction with its audit events.")
+class Mutation(AssessmentMutation, CaseMutation, InvitationMutation, RegistrationMutation, FilingMutation):
+    pass
+
+
+class RegistrySchema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Client errors need no log line; unexpected ones are logged with the request id by `ClientErrors`."""
+
+
+def build_schema(*, introspection: bool = True) -> RegistrySchema:
+    """With `introspection` off (production), `__schema`, `__type`, `_service` and field suggestions are refused."""
+    guards: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules([OverloadingRule]),
+        CostLimit,
+    ]
+    if not introspection:
+        guards += [DisableIntrospection, lambda: AddValidationRules([NoFederationIntrospection])]
+    return RegistrySchema(
+        query=Query,
+        mutation=Mutation,
+        types=[Court, JudicialBureau, PartnerAgency, PlatformAdmin],
+        extensions=[*guards, ClientErrors],
+        config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not introspection),
+    )

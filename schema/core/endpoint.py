@@ -1,0 +1,46 @@
+"""The GraphQL endpoint: Strawberry's ASGI app with the registry's schema, JSON in UTF-8, and a context per
+request that carries the caller (set by `auth.middleware`) and how the caller sees the roster."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from strawberry.asgi import GraphQL
+
+from auth.policy import viewer_for
+from auth.principal import Principal
+from resolvers import Graph
+from schema.core.build import build_schema
+from schema.core.context import Context, Loaders
+
+
+class RegistryGraphQL(GraphQL[Context, None]):
+    def __init__(
+        self, graph: Graph, *, hash_key: bytes, introspection: bool, graphiql: bool, allow_get_queries: bool
+    ) -> None:
+        super().__init__(
+            build_schema(introspection=introspection),
+            graphql_ide="graphiql" if graphiql else None,
+            allow_queries_via_get=allow_get_queries,
+        )
+        self.graph = graph
+        self.hash_key = hash_key
+
+    def encode_json(self, data: object) -> str:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        principal: Principal | None = request.scope.get("principal")
+        viewer = viewer_for(principal)
+        return Context(
+            graph=self.graph,
+            request_id=request_id,
+            principal=principal,
+            viewer=viewer,
+            loaders=Loaders(self.graph, viewer),
+            response=response,
+            hash_key=self.hash_key,
+        )

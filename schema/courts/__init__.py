@@ -1,0 +1,1 @@
+"""Courts: specially invited lists, cases, finding and recommending mediators (schema layer)."""

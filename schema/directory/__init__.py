@@ -1,0 +1,1 @@
+"""The public directory: divisions, agencies, organizations and mediators as read (schema layer)."""
