@@ -13,25 +13,32 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.progress import MofNCompleteColumn, Progress
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from rich.progress import MofNCompleteColumn, Progress
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from auth import AuthConfig, key_store, oauth_routes, rate_limiter, token_validator
+from auth.clients import (
+    UnknownAgency,
+    UnknownClient,
+    create_client,
+    disable_client,
+    list_clients,
+    rotate_secret,
+)
 from auth.config import EXTERNAL_SCOPES
-from auth.clients import UnknownAgency, UnknownClient, create_client, disable_client, list_clients, rotate_secret
 from auth.middleware import BearerAuthentication
-from auth.upload import ImportRefused, cli_importer, upload_route
 from auth.scopes import UnknownScope, parse_scopes
-from graph.core.driver import Graph, GraphError
+from auth.upload import ImportRefused, cli_importer, upload_route
 from graph.core.connection import GraphConnection, connect, graph_server
+from graph.core.driver import Graph, GraphError
 from graph.core.embedded import EmbeddedServerError
-from graph.core.migrations import apply_migrations, is_migrated
+from graph.core.migrations import apply_migrations, is_migrated, schema_snapshot
 from resolvers.audit.trail import describe, verify_audit
 from resolvers.courts.invited_list import published_csv, published_json
 from resolvers.roster.export import export_roster_file
@@ -219,18 +226,24 @@ def serve(
 
 
 @cli.command()
-def migrate() -> None:
+def migrate(
+    snapshot: Annotated[
+        Path | None, typer.Option(help="Then write the graph's constraints and indexes here (graph-schema.txt).")
+    ] = None,
+) -> None:
     """Apply the schema migrations that are missing (idempotent)."""
     settings = Settings()
     with opened(settings) as connection:
         graph = connect(connection, settings)
-        applied = asyncio.run(_migrate(graph))
+        applied, text = asyncio.run(_migrate(graph))
     typer.echo(f"applied migrations: {applied}" if applied else "migrations are up to date")
+    if snapshot is not None:
+        snapshot.write_text(text, encoding="utf-8")
 
 
-async def _migrate(graph: Graph) -> list[int]:
+async def _migrate(graph: Graph) -> tuple[list[int], str]:
     try:
-        return await apply_migrations(graph)
+        return await apply_migrations(graph), await schema_snapshot(graph)
     finally:
         await graph.close()
 

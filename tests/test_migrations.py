@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph.core.driver import Graph, UniquenessViolation
-from graph.core.migrations import LATEST, MIGRATIONS, applied_versions, apply_migrations, is_migrated
+from graph.core.migrations import (
+    LATEST,
+    MIGRATIONS,
+    SNAPSHOT,
+    applied_versions,
+    apply_migrations,
+    is_migrated,
+    schema_snapshot,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_migrations_are_recorded_with_their_versions(graph: Graph) -> None:
@@ -73,3 +85,20 @@ async def test_an_agency_id_is_unique_across_agency_kinds(graph: Graph) -> None:
 
     with pytest.raises(UniquenessViolation):
         await graph.write("CREATE (:Agency:PartnerAgency {id: 'a1', name: 'B'})")
+
+
+async def test_the_committed_schema_snapshot_is_what_the_migrations_make(graph: Graph) -> None:
+    """Like schema.graphql for the API: a constraint or index changed outside a new migration shows here."""
+    snapshot = await schema_snapshot(graph)
+
+    assert snapshot == (ROOT / SNAPSHOT).read_text(encoding="utf-8"), (
+        f"regenerate {SNAPSHOT} (`mediation-registry migrate --snapshot {SNAPSHOT}`) in a new migration's commit"
+    )
+
+
+def test_migration_statements_are_written_in_their_version() -> None:
+    """Frozen migrations: no version borrows a live constant from a domain module."""
+    source = (ROOT / "graph" / "core" / "migrations.py").read_text(encoding="utf-8")
+
+    assert "_STATEMENTS" not in source
+    assert [m.version for m in MIGRATIONS] == list(range(1, LATEST + 1))

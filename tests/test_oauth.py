@@ -26,7 +26,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from auth import AuthConfig, Scope, TokenError, insufficient_scope, key_store, oauth_routes, token_validator
+from auth import (
+    AuthConfig,
+    Scope,
+    TokenError,
+    insufficient_scope,
+    key_store,
+    oauth_routes,
+    token_validator,
+)
 from auth.clients import (
     UnknownAgency,
     UnknownClient,
@@ -42,11 +50,12 @@ from auth.clients import (
 from auth.keys import KeyStore
 from auth.ratelimit import RateLimiter, retry_after
 from auth.tokens import www_authenticate
-from graph.directory.agency import merge_agencies
+from graph.access.oauth import ClientStatus, client_credentials
 from graph.core.driver import Graph
-from graph.directory.jurisdiction import merge_jurisdictions
-from graph.access.oauth import OAUTH_STATEMENTS, ClientStatus, client_credentials
+from graph.core.migrations import migration
 from graph.core.vocabulary import AgencyKind
+from graph.directory.agency import merge_agencies
+from graph.directory.jurisdiction import merge_jurisdictions
 from seed.demo import PLATFORM_ADMIN
 from seed.roster import stable_id
 
@@ -167,7 +176,7 @@ class Registry:
 
 @pytest.fixture
 async def oauth_graph(graph: Graph) -> Graph:
-    for statement in OAUTH_STATEMENTS:
+    for statement in migration(3).statements:
         await graph.write(statement)
     await seed_agencies(graph)
     return graph
@@ -248,7 +257,7 @@ async def test_a_loaded_client_carries_its_agency_kind_and_jurisdiction(
 
 
 async def test_clients_of_demo_agencies_carry_their_jurisdiction(demo: Graph) -> None:
-    for statement in OAUTH_STATEMENTS:
+    for statement in migration(3).statements:
         await demo.write(statement)
     bureau = stable_id("agency", "成都市武侯区司法局")
     court = stable_id("agency", "成都市中级人民法院")

@@ -11,11 +11,6 @@ from graph.core.driver import Graph
 from graph.core.records import GraphRecord
 from graph.core.vocabulary import AgencyKind
 
-OAUTH_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT oauth_client_id IF NOT EXISTS FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",
-    "CREATE CONSTRAINT revoked_token_jti IF NOT EXISTS FOR (n:RevokedToken) REQUIRE n.jti IS UNIQUE",
-    "CREATE INDEX revoked_token_expires IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
-)
 """Schema for this module; idempotent, to be added to the migrations."""
 
 

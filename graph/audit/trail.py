@@ -21,15 +21,11 @@ from neo4j import AsyncManagedTransaction
 from neo4j.time import Date, DateTime
 from pydantic import field_validator
 
+from graph.core import clock
 from graph.core.driver import Graph
 from graph.core.records import GraphRecord
 from graph.core.viewer import MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
 
-AUDIT_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT audit_event_seq IF NOT EXISTS FOR (n:AuditEvent) REQUIRE (n.entityId, n.seq) IS UNIQUE",
-    "CREATE INDEX audit_event_entity IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",
-)
 """Schema for this module; idempotent, to be added to the migrations. The (entityId, seq) constraint also
 refuses a second event with the same place in a chain when two writers race."""
 
@@ -262,7 +258,7 @@ async def record_changes(
     if not changes:
         return
     kinds = [EntityKind(change.entity_kind) for change in changes]  # an unknown kind raises before any write
-    moment = _utc(at or datetime.now(UTC))
+    moment = _utc(at or clock.now())
     chained = sorted({change.entity_id for change in changes} - fresh)
     heads = await chain_heads(graph, tx, entity_ids=chained) if chained else {}
     events: list[dict[str, Any]] = []

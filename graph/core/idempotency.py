@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from graph.core.driver import Graph, Row
-
-IDEMPOTENCY_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT idempotency_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.scopedKey IS UNIQUE",
-)
 
 
 async def earlier_result(graph: Graph, tx: AsyncManagedTransaction, *, scoped_key: str) -> Row | None:

@@ -1,18 +1,17 @@
-"""Versioned, idempotent schema migrations, recorded in the graph as (:Migration) nodes."""
+"""Versioned, idempotent schema migrations, recorded in the graph as (:Migration) nodes.
+
+Migrations are frozen: each version writes out its own statements and is never edited once released,
+so a database migrated step by step ends with the same constraints and indexes as a new one. A change
+to the graph's schema is a new version at the end. `graph-schema.txt` at the repository root is the
+snapshot of what the migrations make; a test fails when the two drift apart.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import LiteralString
 
-from graph.grades.assessment import ASSESSMENT_STATEMENTS
-from graph.audit.trail import AUDIT_STATEMENTS
-from graph.courts.case import CASE_STATEMENTS
-from graph.core.driver import Graph
-from graph.core.idempotency import IDEMPOTENCY_STATEMENTS
-from graph.courts.invitation import INVITATION_STATEMENTS
-from graph.access.oauth import OAUTH_STATEMENTS
-from graph.partners.registration import REGISTRATION_STATEMENTS
+from graph.core.driver import Graph, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +53,66 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
 
-    Migration(3, "oauth: clients and revoked tokens", OAUTH_STATEMENTS),
+    Migration(
+        3,
+        "oauth: clients and revoked tokens",
+        (
+            "CREATE CONSTRAINT oauth_client_id IF NOT EXISTS FOR (n:OAuthClient) REQUIRE n.clientId IS UNIQUE",
+            "CREATE CONSTRAINT revoked_token_jti IF NOT EXISTS FOR (n:RevokedToken) REQUIRE n.jti IS UNIQUE",
+            "CREATE INDEX revoked_token_expires IF NOT EXISTS FOR (n:RevokedToken) ON (n.expiresAt)",
+        ),
+    ),
     Migration(
         4,
         "filing: idempotency keys and filing counters",
         (
-            *IDEMPOTENCY_STATEMENTS,
+            "CREATE CONSTRAINT idempotency_key IF NOT EXISTS FOR (n:IdempotencyKey) REQUIRE n.scopedKey IS UNIQUE",
             "CREATE CONSTRAINT filing_counter IF NOT EXISTS FOR (n:FilingCounter) REQUIRE n.key IS UNIQUE",
             "CREATE INDEX notice_organization IF NOT EXISTS FOR (n:Notice) ON (n.organizationId)",
         ),
     ),
-    Migration(5, "audit: hash-chained events", AUDIT_STATEMENTS),
-    Migration(6, "invitations: published list versions", INVITATION_STATEMENTS),
-    Migration(7, "registrations: the bureau's queue and bulk batches", REGISTRATION_STATEMENTS),
-    Migration(8, "cases: unique case numbers through their keys", CASE_STATEMENTS),
-    Migration(9, "grades: assessments and open-assessment slots", ASSESSMENT_STATEMENTS),
+    Migration(
+        5,
+        "audit: hash-chained events",
+        (
+            "CREATE CONSTRAINT audit_event_id IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT audit_event_seq IF NOT EXISTS FOR (n:AuditEvent) REQUIRE (n.entityId, n.seq) IS UNIQUE",
+            "CREATE INDEX audit_event_entity IF NOT EXISTS FOR (n:AuditEvent) ON (n.entityId)",
+        ),
+    ),
+    Migration(
+        6,
+        "invitations: published list versions",
+        (
+            "CREATE CONSTRAINT invited_list_version IF NOT EXISTS FOR (n:InvitedListVersion) REQUIRE n.key IS UNIQUE",
+        ),
+    ),
+    Migration(
+        7,
+        "registrations: the bureau's queue and bulk batches",
+        (
+            "CREATE INDEX organization_registration IF NOT EXISTS FOR (n:Organization) ON (n.registrationStatus)",
+            "CREATE INDEX mediator_registration IF NOT EXISTS FOR (n:Mediator) ON (n.registrationStatus)",
+            "CREATE INDEX mediator_registration_batch IF NOT EXISTS FOR (n:Mediator) ON (n.registrationBatch)",
+        ),
+    ),
+    Migration(
+        8,
+        "cases: unique case numbers through their keys",
+        (
+            "CREATE CONSTRAINT case_key IF NOT EXISTS FOR (n:CaseKey) REQUIRE n.key IS UNIQUE",
+            "CREATE CONSTRAINT case_key_case IF NOT EXISTS FOR (n:CaseKey) REQUIRE n.caseId IS UNIQUE",
+        ),
+    ),
+    Migration(
+        9,
+        "grades: assessments and open-assessment slots",
+        (
+            "CREATE CONSTRAINT grade_assessment_id IF NOT EXISTS FOR (n:GradeAssessment) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT grade_slot_mediator IF NOT EXISTS FOR (n:GradeSlot) REQUIRE n.mediatorId IS UNIQUE",
+            "CREATE INDEX grade_assessment_status IF NOT EXISTS FOR (n:GradeAssessment) ON (n.status)",
+        ),
+    ),
     Migration(
         10,
         "filing: one counter per bureau and year for imports and the API",
@@ -83,6 +127,11 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST = MIGRATIONS[-1].version
+SNAPSHOT = "graph-schema.txt"
+
+
+def migration(version: int) -> Migration:
+    return next(m for m in MIGRATIONS if m.version == version)
 
 
 async def applied_versions(graph: Graph) -> set[int]:
@@ -110,3 +159,24 @@ async def apply_migrations(graph: Graph) -> list[int]:
 
 async def is_migrated(graph: Graph) -> bool:
     return LATEST in await applied_versions(graph)
+
+
+async def schema_snapshot(graph: Graph) -> str:
+    """The graph's constraints and indexes, one sorted line each: what `graph-schema.txt` records."""
+    constraints = await graph.read(
+        "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties"
+    )
+    indexes = await graph.read(
+        "SHOW INDEXES YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties"
+    )
+    def target(row: Row) -> str:
+        labels = ",".join(str(label) for label in row["labelsOrTypes"] or [])
+        properties = ",".join(str(key) for key in row["properties"] or [])
+        return f"{labels} ({properties})"
+
+    backed = {target(row) for row in constraints}
+    # every engine backs a uniqueness constraint with an index of its own naming: the constraint stands for it
+    lines = {f"constraint {row['name']} {row['type']} {target(row)}" for row in constraints} | {
+        f"index {row['name']} {row['type']} {target(row)}" for row in indexes if target(row) not in backed
+    }
+    return "".join(f"{line}\n" for line in sorted(lines))

@@ -25,16 +25,11 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
-from graph.grades.assessment import CURRENT_GRADE
 from graph.core.driver import Graph, Row
-from graph.roster.filing import Tx
 from graph.core.records import GraphRecord
 from graph.core.viewer import Viewer
-
-CASE_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT case_key IF NOT EXISTS FOR (n:CaseKey) REQUIRE n.key IS UNIQUE",
-    "CREATE CONSTRAINT case_key_case IF NOT EXISTS FOR (n:CaseKey) REQUIRE n.caseId IS UNIQUE",
-)
+from graph.grades.assessment import CURRENT_GRADE
+from graph.roster.filing import Tx
 
 
 @dataclass(frozen=True, slots=True)

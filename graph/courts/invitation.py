@@ -14,14 +14,11 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
-from graph.grades.assessment import CURRENT_GRADE_RANK
 from graph.core.driver import Graph, Row
-from graph.roster.filing import Tx
 from graph.core.records import GraphRecord
+from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.roster.filing import Tx
 
-INVITATION_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT invited_list_version IF NOT EXISTS FOR (n:InvitedListVersion) REQUIRE n.key IS UNIQUE",
-)
 """`key` is `<courtId>:<version>`: two racing publications of the same number cannot both commit. (A NODE KEY
 over (courtId, version) would do on Neo4j, but ArcadeDB then types both properties as strings.)"""
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
-from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.core import clock
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Choices, Filter, Language, Names, Tracked
 from graph.core.viewer import AWAITING, MEDIATOR_IN_FULL, MEDIATOR_LISTED, Viewer
-from graph.core.vocabulary import Background, Employment, Gender, RecordStatus, Specialty
+from graph.core.vocabulary import (
+    Background,
+    Employment,
+    Gender,
+    RecordStatus,
+    Specialty,
+)
+from graph.grades.assessment import CURRENT_GRADE_RANK
 
 
 class MediatorRecord(Tracked):
@@ -41,7 +47,7 @@ class MediatorFilter(Filter):
     min_grade: int | None = None
 
     def params(self) -> dict[str, Any]:
-        return super().params() | {"gradeDay": date.today()}
+        return super().params() | {"gradeDay": clock.today()}
 
 
 

@@ -24,15 +24,10 @@ from typing import Any, LiteralString
 from pydantic import Field
 
 from graph.core.driver import Graph, Row
-from graph.roster.filing import Tx
 from graph.core.records import GraphRecord
 from graph.core.viewer import IN_REACH, MEDIATOR_IN_FULL, Viewer
+from graph.roster.filing import Tx
 
-ASSESSMENT_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE CONSTRAINT grade_assessment_id IF NOT EXISTS FOR (n:GradeAssessment) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT grade_slot_mediator IF NOT EXISTS FOR (n:GradeSlot) REQUIRE n.mediatorId IS UNIQUE",
-    "CREATE INDEX grade_assessment_status IF NOT EXISTS FOR (n:GradeAssessment) ON (n.status)",
-)
 """Schema for migration 9."""
 
 CURRENT_GRADE: LiteralString = (

@@ -15,17 +15,12 @@ from datetime import datetime
 from typing import Any, LiteralString
 
 from graph.core.driver import Graph, Row
-from graph.roster.filing import Tx
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Choices, Filter, GraphRecord, Tracked
 from graph.core.viewer import MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
 from graph.core.vocabulary import RecordStatus
+from graph.roster.filing import Tx
 
-REGISTRATION_STATEMENTS: tuple[LiteralString, ...] = (
-    "CREATE INDEX organization_registration IF NOT EXISTS FOR (n:Organization) ON (n.registrationStatus)",
-    "CREATE INDEX mediator_registration IF NOT EXISTS FOR (n:Mediator) ON (n.registrationStatus)",
-    "CREATE INDEX mediator_registration_batch IF NOT EXISTS FOR (n:Mediator) ON (n.registrationBatch)",
-)
 """The bureau's queue starts from the PENDING registrations; a replayed bulk call finds its batch."""
 
 

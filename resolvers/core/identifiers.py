@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from graph.core.vocabulary import Gender
 from graph.core.vocabulary import JurisdictionLevel as DivisionLevel
+from resolvers.core import clock
 
 CREDIT_CODE_SYMBOLS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -94,7 +95,7 @@ def parse_resident_id(value: str) -> ResidentId:
         birth_date = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise IdentifierError("The birth date in the resident identity number does not exist.") from None
-    if birth_date > datetime.date.today():
+    if birth_date > clock.today():
         raise IdentifierError("The birth date in the resident identity number lies in the future.")
     if number[17] != resident_id_check_character(number[:17]):
         raise IdentifierError("The check character of the resident identity number does not match.")

@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from graph.courts import case as store
 from graph.audit.trail import Change
-from graph.courts.case import CaseFilter, CaseReader, CaseRecord
 from graph.core.driver import Graph, UniquenessViolation
-from graph.roster.filing import Tx
 from graph.core.records import native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RecordStatus
+from graph.courts import case as store
+from graph.courts.case import CaseFilter, CaseReader, CaseRecord
+from graph.roster.filing import Tx
+from resolvers.core import clock
+from resolvers.core.errors import InputError
+from resolvers.core.outcomes import (
+    FieldProblem,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
+from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
 from resolvers.courts.case_code import CaseCodeError, parse_case_code
 from resolvers.courts.case_rules import (
     Acceptance,
@@ -37,11 +46,8 @@ from resolvers.courts.case_rules import (
     extension_props,
     referral_props,
 )
-from resolvers.core.errors import InputError
-from resolvers.roster.filing import Writer, unit_of_work, validated
 from resolvers.directory.jurisdiction import known_code
-from resolvers.core.outcomes import FieldProblem, conflict, forbidden, invalid, not_found
-from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
+from resolvers.roster.filing import Writer, unit_of_work, validated
 
 REFERRING = (AgencyKind.COURT, AgencyKind.PARTNER_AGENCY)
 
@@ -65,7 +71,7 @@ async def record_case_referral(writer: Writer, raw: dict[str, Any], *, idempoten
     `acceptance` the mediator's acceptance is recorded in the same write."""
     writer.require(*REFERRING)
     data: ReferralInput = validated(ReferralInput, raw)
-    today = datetime.date.today()
+    today = clock.today()
     code, props = referral_props(data, today)
     case_id = str(uuid.uuid4())
 
@@ -137,7 +143,7 @@ async def _update(
 async def accept_case(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> CaseSaved:
     """The clock starts: the deadline is set from the time limit; a conflict needs every party's consent."""
     data: Acceptance = validated(Acceptance, raw)
-    today = datetime.date.today()
+    today = clock.today()
     return await _update(
         writer, "acceptCase", data.case_id, raw, idempotency_key,
         lambda before: acceptance_props(before, data, today, field=""),
@@ -146,7 +152,7 @@ async def accept_case(writer: Writer, raw: dict[str, Any], *, idempotency_key: s
 
 async def extend_case_deadline(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> CaseSaved:
     data: ExtensionInput = validated(ExtensionInput, raw)
-    today = datetime.date.today()
+    today = clock.today()
     return await _update(
         writer, "extendCaseDeadline", data.case_id, raw, idempotency_key,
         lambda before: extension_props(before, data, today),
@@ -155,7 +161,7 @@ async def extend_case_deadline(writer: Writer, raw: dict[str, Any], *, idempoten
 
 async def close_case(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> CaseSaved:
     data: Closing = validated(Closing, raw)
-    today = datetime.date.today()
+    today = clock.today()
     return await _update(
         writer, "closeCase", data.case_id, raw, idempotency_key, lambda before: closing_props(before, data, today)
     )
@@ -165,7 +171,7 @@ async def record_judicial_confirmation(
     writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> CaseSaved:
     data: ConfirmationInput = validated(ConfirmationInput, raw)
-    today = datetime.date.today()
+    today = clock.today()
     return await _update(
         writer, "recordJudicialConfirmation", data.case_id, raw, idempotency_key,
         lambda before: confirmation_props(before, data, today),
@@ -232,7 +238,7 @@ async def list_cases(
             code = reader.viewer.jurisdiction
     where = CaseFilter(
         agency=agency, mediator=mediator, jurisdiction=code, stage=stage.value if stage else None,
-        overdue=overdue, today=datetime.date.today(),
+        overdue=overdue, today=clock.today(),
     )
     rows = await store.list_cases(graph, where=where, skip=start, limit=size + 1, reader=reader)
     cases = rows[:size]

@@ -13,14 +13,15 @@ import datetime
 from typing import Any
 
 from graph.core.driver import Graph
-from graph.courts.finder import MediatorSearch, count_found_mediators, search_mediators
-from graph.directory.mediator import MediatorRecord
 from graph.core.page import PageRequest
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import Employment, Specialty
+from graph.courts.finder import MediatorSearch, count_found_mediators, search_mediators
+from graph.directory.mediator import MediatorRecord
+from resolvers.core import clock
 from resolvers.core.errors import InputError
-from resolvers.directory.jurisdiction import known_code
 from resolvers.core.pagination import Listing, build_filter
+from resolvers.directory.jurisdiction import known_code
 from resolvers.grades.training import training_rules
 
 MAX_GRADE_RANK = 10
@@ -70,6 +71,6 @@ async def find_mediators(
         employment=employment,
         panel=panel,
     )
-    rules = finder_rules(datetime.date.today())
+    rules = finder_rules(clock.today())
     found = await search_mediators(graph, where=where, rules=rules, page=page, viewer=viewer)
     return Listing(found, page.order, lambda: count_found_mediators(graph, where=where, rules=rules, viewer=viewer))

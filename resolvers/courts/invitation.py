@@ -13,14 +13,21 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from graph.courts import invitation as store
 from graph.audit.trail import Change
 from graph.core.driver import Graph
-from graph.roster.filing import Tx
 from graph.core.records import native
 from graph.core.vocabulary import AgencyKind, RecordStatus, Specialty
+from graph.courts import invitation as store
+from graph.roster.filing import Tx
+from resolvers.core import clock
+from resolvers.core.outcomes import (
+    FieldProblem,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 from resolvers.roster.filing import Writer, unit_of_work, validated
-from resolvers.core.outcomes import FieldProblem, conflict, forbidden, invalid, not_found
 
 PANELS: tuple[Specialty, ...] = (
     Specialty.FAMILY, Specialty.LABOUR, Specialty.ROAD_TRAFFIC, Specialty.FINANCIAL_CONSUMER,
@@ -75,7 +82,7 @@ class InvitationInput(Strict):
 
     @property
     def start(self) -> datetime.date:
-        return self.since or datetime.date.today()
+        return self.since or clock.today()
 
     @property
     def end(self) -> datetime.date:
@@ -185,7 +192,7 @@ async def invite_mediator(writer: Writer, raw: dict[str, Any], *, idempotency_ke
     if problems:
         raise invalid(problems)
     target = data.mediator_id
-    today = datetime.date.today()
+    today = clock.today()
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         window = years_after(today, -SANCTION_YEARS)
@@ -203,7 +210,7 @@ async def invite_mediator(writer: Writer, raw: dict[str, Any], *, idempotency_ke
             "exclusionSeriousPenalty": False,
             "exclusionDishonestDebtor": False,
             "exclusionCheckedBy": writer.agency_id,
-            "exclusionCheckedAt": datetime.datetime.now(datetime.UTC),
+            "exclusionCheckedAt": clock.now(),
         }
         after = await store.create_invitation(writer.graph, tx, court=writer.agency_id, target=target, props=props)
         return target, [Change(target, "Mediator", "inviteMediator", None, after | {"court": writer.agency_id})]

@@ -15,18 +15,19 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from graph.courts import invitation as store
 from graph.audit.trail import Change, canonical
 from graph.core.driver import Graph
-from graph.roster.filing import Tx
-from graph.courts.invitation import InvitedEntry, ListFilter
 from graph.core.records import native
 from graph.core.vocabulary import AgencyKind, Specialty
+from graph.courts import invitation as store
+from graph.courts.invitation import InvitedEntry, ListFilter
+from graph.roster.filing import Tx
+from resolvers.core import clock
 from resolvers.core.errors import InputError
-from resolvers.roster.filing import Writer, unit_of_work
+from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
 from resolvers.courts.invitation import PANELS
 from resolvers.directory.jurisdiction import known_code
-from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
+from resolvers.roster.filing import Writer, unit_of_work
 
 PUBLISH_LIMIT = 10_000
 
@@ -59,7 +60,7 @@ async def publish_invited_list(writer: Writer, *, idempotency_key: str | None) -
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         entries = frozen_entries(
-            await store.invited_entries_in(writer.graph, tx, court=writer.agency_id, on=datetime.date.today(), limit=PUBLISH_LIMIT)
+            await store.invited_entries_in(writer.graph, tx, court=writer.agency_id, on=clock.today(), limit=PUBLISH_LIMIT)
         )
         digest = digest_of(entries)
         made.update(await store.publish_version(writer.graph, tx, court=writer.agency_id, digest=digest, entries=canonical(entries)))
@@ -118,7 +119,7 @@ async def specially_invited_list(
         grade=grade,
     )
     rows = await store.invited_entries(
-        graph, court=court, on=datetime.date.today(), where=where, skip=start, limit=size + 1
+        graph, court=court, on=clock.today(), where=where, skip=start, limit=size + 1
     )
     entries = rows[:size]
     end = encode_offset(start + len(entries)) if entries else None
@@ -175,4 +176,4 @@ async def published_json(graph: Graph, *, court: str, version: int) -> dict[str,
 
 async def inviting_courts(graph: Graph, *, ids: list[str]) -> dict[str, list[str]]:
     """The courts whose lists hold each mediator today (public: the directory names the inviting courts)."""
-    return await store.inviting_courts(graph, ids=ids, on=datetime.date.today())
+    return await store.inviting_courts(graph, ids=ids, on=clock.today())

@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from graph.courts import case as store
-from graph.courts.case import CaseReader, Candidate
 from graph.core.driver import Graph
 from graph.core.vocabulary import Specialty
+from graph.courts import case as store
+from graph.courts.case import Candidate, CaseReader
+from resolvers.core import clock
 from resolvers.core.errors import InputError
-from resolvers.grades.grading import SCHEMES
 from resolvers.directory.jurisdiction import known_code
+from resolvers.grades.grading import SCHEMES
 
 MAX_RECOMMENDED = 50
 CANDIDATE_LIMIT = 5_000
@@ -118,7 +119,7 @@ async def recommend_mediators(
     code = await known_code(graph, jurisdiction, field="jurisdiction")
     if not await store.court_in_reach(graph, court=court, reader=reader):
         return None
-    today = datetime.date.today()
+    today = clock.today()
     candidates = await store.recommendation_candidates(
         graph, court=court, case_type=case_type.value, on=today, since=today - datetime.timedelta(days=SUCCESS_WINDOW_DAYS),
         language=language, jurisdiction=code, limit=CANDIDATE_LIMIT,

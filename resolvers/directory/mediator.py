@@ -9,13 +9,33 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
-from graph.roster.credential import CredentialRecord, credentials_of_mediators
 from graph.core.driver import Graph
-from graph.directory.mediator import MediatorFilter, MediatorRecord, count_mediators, find_mediators, mediators_by_id
-from graph.roster.membership import MediatorMembership, MembershipRecord, memberships_of_mediators
 from graph.core.page import PageRequest
+from graph.core.records import Language, native
 from graph.core.viewer import Viewer
-from graph.grades.training import CompletedTraining, TrainingRecord, trainings_of_mediators
+from graph.core.vocabulary import (
+    AgencyKind,
+    Background,
+    Employment,
+    Gender,
+    MembershipRole,
+    OrganizationKind,
+    RecordStatus,
+    Specialty,
+)
+from graph.directory.mediator import (
+    MediatorFilter,
+    MediatorRecord,
+    count_mediators,
+    find_mediators,
+    mediators_by_id,
+)
+from graph.grades.training import (
+    CompletedTraining,
+    TrainingRecord,
+    trainings_of_mediators,
+)
+from graph.roster.credential import CredentialRecord, credentials_of_mediators
 from graph.roster.filing import (
     Tx,
     create_mediator,
@@ -29,25 +49,39 @@ from graph.roster.filing import (
     overlapping_membership,
     update_mediator,
 )
-from graph.core.records import Language, native
-from graph.core.vocabulary import (
-    AgencyKind,
-    Background,
-    Employment,
-    Gender,
-    MembershipRole,
-    OrganizationKind,
-    RecordStatus,
-    Specialty,
+from graph.roster.membership import (
+    MediatorMembership,
+    MembershipRecord,
+    memberships_of_mediators,
 )
-from resolvers.roster.composition import term_problems
+from resolvers.core import clock
+from resolvers.core.identifiers import (
+    IdentifierError,
+    age_on,
+    identity_hash,
+    parse_resident_id,
+)
+from resolvers.core.outcomes import (
+    FieldProblem,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+    stale,
+)
+from resolvers.core.pagination import Listing, build_filter
 from resolvers.courts.finder import valid_grade_rank
-from resolvers.roster.filing import Transition, Writer, checked_state, next_status, unit_of_work, validated
-from resolvers.core.identifiers import IdentifierError, age_on, identity_hash, parse_resident_id
 from resolvers.directory.jurisdiction import known_code
 from resolvers.directory.organization import Saved, require_composition
-from resolvers.core.outcomes import FieldProblem, conflict, forbidden, invalid, not_found, stale
-from resolvers.core.pagination import Listing, build_filter
+from resolvers.roster.composition import term_problems
+from resolvers.roster.filing import (
+    Transition,
+    Writer,
+    checked_state,
+    next_status,
+    unit_of_work,
+    validated,
+)
 
 __all__ = [
     "CompletedTraining",
@@ -181,7 +215,7 @@ async def file_mediator(
     writer.require(AgencyKind.JUDICIAL_BUREAU)
     data = validated(MediatorInput, raw)
     membership = validated(MembershipInput, membership_raw)
-    identity = identity_props(data.identity_number, hash_key, today=datetime.date.today())
+    identity = identity_props(data.identity_number, hash_key, today=clock.today())
     new_id = str(uuid.uuid4())
     masked_raw = {**raw, "identity_number": identity["identityHash"]}
 
@@ -242,7 +276,7 @@ async def keep_composition(
 async def keep_compositions_of(writer: Writer, tx: Tx, mediator_id: str) -> None:
     """After a change to a mediator (deregistered, or full-time no more), every FILED organization it serves
     must still be lawfully composed."""
-    today = datetime.date.today()
+    today = clock.today()
     for organization_id in await filed_organizations_of(writer.graph, tx, mediator=mediator_id, on=today):
         await require_composition(writer, tx, organization_id)
 
@@ -346,7 +380,7 @@ async def change_mediator_status(
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         before = await writable_mediator(writer, tx, mediator_id, version)
         status = next_status(transition, RecordStatus(before["status"]))
-        props = {"status": status.value, "statusReason": reason, "statusChangedAt": datetime.date.today()}
+        props = {"status": status.value, "statusReason": reason, "statusChangedAt": clock.today()}
         after = await update_mediator(writer.graph, tx, id=mediator_id, version=version, props=props)
         assert after is not None
         if status is RecordStatus.DEREGISTERED:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -11,27 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
 from graph.core.driver import Graph
-from graph.roster.filing import (
-    Tx,
-    create_organization,
-    division_reach,
-    move_organization,
-    organization_kind,
-    organization_state,
-    record_filing,
-    seats,
-    update_organization,
-)
-from graph.core.records import native
-from graph.roster.membership import OrganizationMember, members_of_organizations
-from graph.directory.organization import (
-    OrganizationFilter,
-    OrganizationRecord,
-    count_organizations,
-    find_organizations,
-    organizations_by_id,
-)
 from graph.core.page import PageRequest
+from graph.core.records import native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import (
     PEOPLES_COMMITTEES,
@@ -43,13 +23,48 @@ from graph.core.vocabulary import (
     RecordStatus,
     Specialty,
 )
-from resolvers.roster.composition import Seat, composition_problems
+from graph.directory.organization import (
+    OrganizationFilter,
+    OrganizationRecord,
+    count_organizations,
+    find_organizations,
+    organizations_by_id,
+)
+from graph.roster.filing import (
+    Tx,
+    create_organization,
+    division_reach,
+    move_organization,
+    organization_kind,
+    organization_state,
+    record_filing,
+    seats,
+    update_organization,
+)
+from graph.roster.membership import OrganizationMember, members_of_organizations
+from resolvers.core import clock
 from resolvers.core.errors import InputError
-from resolvers.roster.filing import Transition, Writer, checked_state, next_status, unit_of_work, validated
 from resolvers.core.identifiers import IdentifierError, parse_credit_code
-from resolvers.directory.jurisdiction import known_code
-from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, forbidden, invalid, not_found, stale
+from resolvers.core.outcomes import (
+    FieldProblem,
+    Problem,
+    ProblemCode,
+    forbidden,
+    invalid,
+    not_found,
+    stale,
+)
 from resolvers.core.pagination import Listing, build_filter
+from resolvers.directory.jurisdiction import known_code
+from resolvers.roster.composition import Seat, composition_problems
+from resolvers.roster.filing import (
+    Transition,
+    Writer,
+    checked_state,
+    next_status,
+    unit_of_work,
+    validated,
+)
 
 __all__ = [
     "OrganizationKind",
@@ -202,7 +217,7 @@ async def complete_filing(writer: Writer, tx: Tx, organization_id: str, before: 
     """PENDING -> FILED: the composition rules must hold; records the filing and the notice to the court."""
     status = next_status(Transition.FILE, RecordStatus(before["status"]))
     await require_composition(writer, tx, organization_id)
-    filed_on = datetime.date.today()
+    filed_on = clock.today()
     filing = await record_filing(writer.graph, tx, organization=organization_id, bureau=writer.agency_id, filed_at=filed_on)
     after = await update_organization(
         writer.graph, tx, id=organization_id, version=int(before["version"]), props={"status": status.value}
@@ -217,7 +232,7 @@ async def require_composition(writer: Writer, tx: Tx, organization_id: str, *, w
     if found is None:
         raise not_found("organization", "organizationId")
     kind, code = found
-    rows = await seats(writer.graph, tx, organization=organization_id, on=datetime.date.today(), without=without)
+    rows = await seats(writer.graph, tx, organization=organization_id, on=clock.today(), without=without)
     problems = composition_problems(kind, code, [seat_of(row) for row in rows])
     if problems:
         raise invalid(problems)
@@ -322,7 +337,7 @@ async def change_organization_status(
         status = next_status(transition, RecordStatus(before["status"]))
         if transition is Transition.REINSTATE:
             await require_composition(writer, tx, organization_id)
-        props = {"status": status.value, "statusReason": reason, "statusChangedAt": datetime.date.today()}
+        props = {"status": status.value, "statusReason": reason, "statusChangedAt": clock.today()}
         after = await update_organization(writer.graph, tx, id=organization_id, version=version, props=props)
         assert after is not None
         return organization_id, [Change(organization_id, "Organization", operation, before, after)]

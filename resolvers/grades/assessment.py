@@ -29,17 +29,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.grades import assessment as store
-from graph.grades.assessment import AssessmentRecord, CurrentGrade
 from graph.audit.trail import Change
 from graph.core.driver import Graph
-from graph.roster.filing import Tx
 from graph.core.records import camel, native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RecordStatus
-from resolvers.roster.filing import Writer, checked_state, unit_of_work, validated
-from resolvers.grades.grading import SCHEMES
-from resolvers.directory.mediator import writable_mediator
+from graph.grades import assessment as store
+from graph.grades.assessment import AssessmentRecord, CurrentGrade
+from graph.roster.filing import Tx
+from resolvers.core import clock
 from resolvers.core.outcomes import (
     FieldProblem,
     Problem,
@@ -48,6 +46,9 @@ from resolvers.core.outcomes import (
     invalid,
     stale,
 )
+from resolvers.directory.mediator import writable_mediator
+from resolvers.grades.grading import SCHEMES
+from resolvers.roster.filing import Writer, checked_state, unit_of_work, validated
 
 NOTICE_DAYS = 7
 """Default length of the public notice. domain.md 1.5 requires a notice with appeals during it (Xianning)
@@ -151,7 +152,7 @@ def step_of(writer: Writer, action: StepAction, status: AssessmentStatus, reason
     return {
         "action": action.value,
         "status": status.value,
-        "at": datetime.datetime.now(datetime.UTC),
+        "at": clock.now(),
         "agencyId": writer.actor.agency_id,
         "clientId": writer.actor.client_id,
         "reason": reason,
@@ -176,7 +177,7 @@ async def apply_for_grade(writer: Writer, raw: dict[str, Any], *, idempotency_ke
     if grade is None:
         names = ", ".join(g.grade for g in scheme.by_rank())
         raise invalid([FieldProblem("grade", f"The scheme {scheme.id} has no grade {data.grade!r}; its grades: {names}.")])
-    today = datetime.date.today()
+    today = clock.today()
     end = data.period_end or today
     if end > today:
         raise invalid([FieldProblem("periodEnd", "The assessment period cannot end in the future.")])
@@ -193,7 +194,7 @@ async def apply_for_grade(writer: Writer, raw: dict[str, Any], *, idempotency_ke
         props = {
             "scheme": scheme.id, "grade": grade.grade, "rank": grade.rank, "periodStart": start, "periodEnd": end,
             "period": f"{start.isoformat()}/{end.isoformat()}", "status": S.APPLIED.value,
-            "appliedAt": datetime.datetime.now(datetime.UTC), "note": data.note,
+            "appliedAt": clock.now(), "note": data.note,
         }
         step = step_of(writer, StepAction.APPLY, S.APPLIED, data.note)
         after = await store.create_assessment(writer.graph, tx, mediator=data.mediator_id, id=new_id, props=props, step=step)
@@ -255,7 +256,7 @@ async def review_grade_application(
     data = validated(Review, camel_keys(raw))
     if data.decision is ReviewDecision.REFUSE and not data.reason:
         raise invalid([FieldProblem("reason", "A refusal needs a reason.")])
-    today = datetime.date.today()
+    today = clock.today()
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         found = await writable_assessment(writer, tx, id)
@@ -278,7 +279,7 @@ async def appeal_grade(writer: Writer, id: str, raw: dict[str, Any], *, idempote
     """Step 4: an appeal or complaint recorded during the notice period (its last day included)."""
     writer.require(*WRITERS)
     data = validated(Appeal, camel_keys(raw))
-    today = datetime.date.today()
+    today = clock.today()
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         found = await writable_assessment(writer, tx, id)
@@ -329,7 +330,7 @@ async def saved_assessment(writer: Writer, id: str) -> AssessmentRecord | None:
 
 
 async def current_grades(graph: Graph, *, ids: Sequence[str]) -> dict[str, CurrentGrade]:
-    return await store.current_grades_of_mediators(graph, ids=ids, on=datetime.date.today())
+    return await store.current_grades_of_mediators(graph, ids=ids, on=clock.today())
 
 
 async def grade_histories(graph: Graph, *, ids: Sequence[str], viewer: Viewer) -> dict[str, list[AssessmentRecord]]:

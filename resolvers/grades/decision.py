@@ -13,10 +13,13 @@ from typing import Any
 
 from pydantic import Field
 
-from graph.grades import assessment as store
 from graph.audit.trail import Change, canonical
-from graph.roster.filing import Tx
 from graph.core.records import native
+from graph.grades import assessment as store
+from graph.roster.filing import Tx
+from resolvers.core import clock
+from resolvers.core.outcomes import FieldProblem, invalid, stale
+from resolvers.courts.invitation import years_after
 from resolvers.grades.assessment import (
     WRITERS,
     AssessmentSaved,
@@ -28,10 +31,8 @@ from resolvers.grades.assessment import (
     next_status,
     writable_assessment,
 )
-from resolvers.roster.filing import Writer, unit_of_work, validated
 from resolvers.grades.grading import Eligibility, GradeCheck, grade_eligibility
-from resolvers.courts.invitation import years_after
-from resolvers.core.outcomes import FieldProblem, invalid, stale
+from resolvers.roster.filing import Writer, unit_of_work, validated
 
 VALIDITY_YEARS = 2
 REASSESSMENT_YEARS = 2
@@ -76,10 +77,10 @@ async def decide_grade(writer: Writer, id: str, raw: dict[str, Any], *, idempote
     with a reassessment due after `reassessmentYears`, on the evidence computed now."""
     writer.require(*WRITERS)
     data = validated(Decision, camel_keys(raw))
-    today = datetime.date.today()
+    today = clock.today()
     reader = dataclasses.replace(writer.viewer, roster=True)  # the writer reads what it may write
     before = await store.assessment_by_id(writer.graph, id=id, viewer=reader)
-    computed_at = datetime.datetime.now(datetime.UTC)
+    computed_at = clock.now()
     found = None
     if before is not None:
         found = await grade_eligibility(

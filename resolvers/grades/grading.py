@@ -24,16 +24,17 @@ from pydantic import (
 )
 
 from graph.core.driver import Graph
+from graph.core.page import Order
+from graph.core.records import camel
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import TrainingTopic
 from graph.grades.grading import (
     Measures,
     jurisdiction_in_reach,
     measures_in_jurisdiction,
     measures_of_mediator,
 )
-from graph.core.page import Order
-from graph.core.records import camel
-from graph.core.viewer import Viewer
-from graph.core.vocabulary import TrainingTopic
+from resolvers.core import clock
 from resolvers.core.errors import InputError
 from resolvers.core.pagination import encode_cursor, page_request
 
@@ -288,7 +289,7 @@ def valid_division(code: str) -> str:
 
 
 def period_end_or_today(day: datetime.date | None) -> datetime.date:
-    end = day or datetime.date.today()
+    end = day or clock.today()
     valid_year(end.year, "periodEnd")
     return end
 

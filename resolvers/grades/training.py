@@ -12,18 +12,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
 from graph.core.driver import Graph
-from graph.roster.filing import Tx
+from graph.core.page import Order
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import AgencyKind, TrainingForm, TrainingTopic
 from graph.grades.grading import (
     TrainingLedger,
     below_training_hours,
     jurisdiction_in_reach,
     training_of_mediator,
 )
-from graph.core.page import Order
 from graph.grades.training import create_training, mediators_in_reach
-from graph.core.viewer import Viewer
-from graph.core.vocabulary import AgencyKind, TrainingForm, TrainingTopic
-from resolvers.roster.filing import Writer, unit_of_work, validated
+from graph.roster.filing import Tx
+from resolvers.core import clock
+from resolvers.core.outcomes import FieldProblem, forbidden, invalid
+from resolvers.core.pagination import encode_cursor, page_request
+from resolvers.directory.organization import Saved
 from resolvers.grades.grading import (
     DEFAULT_SCHEME,
     SCHEMES,
@@ -32,9 +35,7 @@ from resolvers.grades.grading import (
     valid_division,
     valid_year,
 )
-from resolvers.directory.organization import Saved
-from resolvers.core.outcomes import FieldProblem, forbidden, invalid
-from resolvers.core.pagination import encode_cursor, page_request
+from resolvers.roster.filing import Writer, unit_of_work, validated
 
 MAX_ATTENDEES = 1_000
 
@@ -62,7 +63,7 @@ async def record_training(writer: Writer, raw: dict[str, Any], *, idempotency_ke
     """One course for many mediators at once: all of them inside the bureau's reach, or nothing is written."""
     writer.require(AgencyKind.JUDICIAL_BUREAU)
     data = validated(TrainingInput, raw)
-    if data.held_on > datetime.date.today():
+    if data.held_on > clock.today():
         raise invalid([FieldProblem("heldOn", "A training is recorded once it has taken place.")])
     ids = [seat.mediator_id for seat in data.attendees]
     if len(set(ids)) != len(ids):

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.audit.trail import Change
-from graph.roster.filing import Tx, notify_membership_change
 from graph.core.records import camel
+from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
 from graph.partners.registration import (
     batch_members,
     create_registered_mediators,
     identity_owners,
     organizations_for_partner,
 )
-from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
-from resolvers.roster.composition import term_problems
-from resolvers.roster.filing import Writer, unit_of_work, validated
+from graph.roster.filing import Tx, notify_membership_change
+from resolvers.core import clock
+from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, invalid
 from resolvers.directory.mediator import (
     MediatorInput,
     MembershipInput,
@@ -34,8 +34,9 @@ from resolvers.directory.mediator import (
     mediator_fields,
 )
 from resolvers.directory.organization import Saved, require_composition
-from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, invalid
 from resolvers.partners.registration import registration_props
+from resolvers.roster.composition import term_problems
+from resolvers.roster.filing import Writer, unit_of_work, validated
 
 MAX_ROWS = 1_000
 OPEN = frozenset({RecordStatus.PENDING.value, RecordStatus.FILED.value})
@@ -177,7 +178,7 @@ async def register(
     writer.require(AgencyKind.PARTNER_AGENCY)
     if not 1 <= len(rows) <= MAX_ROWS:
         raise invalid([FieldProblem("mediators", f"Send 1 to {MAX_ROWS} rows; this call has {len(rows)}.")])
-    plans, bad = plan_rows(rows, hash_key=hash_key, today=datetime.date.today())
+    plans, bad = plan_rows(rows, hash_key=hash_key, today=clock.today())
     if bad:
         raise RowsRefused(bad, len(rows))
     batch = str(uuid.uuid4())

@@ -9,7 +9,6 @@ changes it. Every write is one transaction with its audit events, as filing is (
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,15 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
 from graph.core.driver import Graph
-from graph.roster.filing import (
-    Tx,
-    create_organization,
-    move_organization,
-    update_mediator,
-    update_organization,
-)
 from graph.core.page import PageRequest
 from graph.core.records import camel, native
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
 from graph.partners.registration import (
     ProvinceCount,
     RegistrationFilter,
@@ -45,21 +39,15 @@ from graph.partners.registration import (
     registration_state,
     registrations_by_id,
 )
-from graph.core.viewer import Viewer
-from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
-from resolvers.core.errors import InputError
-from resolvers.roster.filing import Transition, Writer, next_status, unit_of_work, validated
-from resolvers.directory.mediator import MediatorAmendment
-from resolvers.directory.organization import (
-    division,
-    FIELD_NAMES,
-    OrganizationAmendment,
-    OrganizationInput,
-    Saved,
-    complete_filing,
-    organization_props,
-    organization_warnings,
+from graph.roster.filing import (
+    Tx,
+    create_organization,
+    move_organization,
+    update_mediator,
+    update_organization,
 )
+from resolvers.core import clock
+from resolvers.core.errors import InputError
 from resolvers.core.outcomes import (
     FieldProblem,
     Problem,
@@ -71,6 +59,24 @@ from resolvers.core.outcomes import (
     stale,
 )
 from resolvers.core.pagination import MAX_PAGE, Listing, build_filter
+from resolvers.directory.mediator import MediatorAmendment
+from resolvers.directory.organization import (
+    FIELD_NAMES,
+    OrganizationAmendment,
+    OrganizationInput,
+    Saved,
+    complete_filing,
+    division,
+    organization_props,
+    organization_warnings,
+)
+from resolvers.roster.filing import (
+    Transition,
+    Writer,
+    next_status,
+    unit_of_work,
+    validated,
+)
 
 __all__ = ["ProvinceCount", "RegistrationRecord", "registrations_by_id"]
 
@@ -95,7 +101,7 @@ def registration_props(writer: Writer) -> dict[str, Any]:
         "status": RecordStatus.PENDING.value,
         "registeredBy": writer.agency_id,
         "registrationStatus": RegistrationStatus.PENDING.value,
-        "registeredAt": datetime.datetime.now(datetime.UTC),
+        "registeredAt": clock.now(),
     }
 
 
@@ -166,7 +172,7 @@ def resubmitted(before: dict[str, Any]) -> dict[str, Any]:
         return {}
     return {
         "registrationStatus": RegistrationStatus.PENDING.value,
-        "resubmittedAt": datetime.datetime.now(datetime.UTC),
+        "resubmittedAt": clock.now(),
         "decisionReason": None,
         "decidedAt": None,
         "decidedBy": None,
@@ -254,7 +260,7 @@ def decision(writer: Writer, status: RegistrationStatus, reason: str | None) -> 
     return {
         "registrationStatus": status.value,
         "decisionReason": reason,
-        "decidedAt": datetime.datetime.now(datetime.UTC),
+        "decidedAt": clock.now(),
         "decidedBy": writer.agency_id,
     }
 

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from graph.courts.case import CaseReader
 from graph.core.driver import Graph
+from graph.core.viewer import Viewer
+from graph.core.vocabulary import PEOPLES_COMMITTEES
+from graph.courts.case import CaseReader
 from graph.reports.jurisdiction import (
     CaseGroup,
     MediatorGroup,
@@ -33,23 +35,22 @@ from graph.reports.jurisdiction import (
     subtree_in_reach,
     understaffed_organizations,
 )
-from graph.core.viewer import Viewer
-from graph.core.vocabulary import PEOPLES_COMMITTEES
-from resolvers.roster.composition import (
-    FULL_TIME_MINIMUMS,
-    MAX_MEMBERS,
-    MIN_MEMBERS,
-    PROVINCIAL_MINIMUMS,
-)
+from resolvers.core import clock
 from resolvers.core.errors import InputError
+from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
 from resolvers.grades.grading import (
     TrainingRule,
     scheme_for_division,
     valid_division,
     valid_year,
 )
-from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
 from resolvers.grades.training import training_rules
+from resolvers.roster.composition import (
+    FULL_TIME_MINIMUMS,
+    MAX_MEMBERS,
+    MIN_MEMBERS,
+    PROVINCIAL_MINIMUMS,
+)
 
 T = TypeVar("T")
 MAX_PERIOD_DAYS = 366 * 10
@@ -58,7 +59,7 @@ MAX_PERIOD_DAYS = 366 * 10
 def report_period(start: datetime.date | None, end: datetime.date | None) -> Period:
     """From `start` to `end`, inclusive; by default the calendar year so far. Membership and composition are
     read on the period's last day or today, whichever comes first; overdue means past the deadline today."""
-    today = datetime.date.today()
+    today = clock.today()
     last = end or today
     first = start or datetime.date(last.year, 1, 1)
     valid_year(first.year, "periodStart")

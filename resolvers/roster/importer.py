@@ -57,7 +57,6 @@ from typing import Any, TypeVar
 from auth.upload import Importer, RosterUpload, Upload, UploadResult
 from graph.audit.trail import Change, record_changes
 from graph.core.driver import Graph
-from graph.roster.filing import Tx
 from graph.roster.bulk import (
     file_with_bureau,
     guide_by_courts,
@@ -65,7 +64,14 @@ from graph.roster.bulk import (
     merge_membership_rows,
     merge_organization_rows,
 )
-from resolvers.roster.checks import Resolved, check_against_graph, chunks, filed_on_import
+from graph.roster.filing import Tx
+from resolvers.core import clock
+from resolvers.roster.checks import (
+    Resolved,
+    check_against_graph,
+    chunks,
+    filed_on_import,
+)
 from resolvers.roster.file import BadRow, RosterFormat
 from resolvers.roster.rows import (
     MediatorPlan,
@@ -226,7 +232,7 @@ async def import_roster(
     `after_batch` is called with the rows written so far after each committed batch (tests interrupt an
     import with it).
     """
-    context = RowContext(hash_key, today or datetime.date.today(), importer.actor.agency_id)
+    context = RowContext(hash_key, today or clock.today(), importer.actor.agency_id)
     plans = await asyncio.to_thread(plan_rows, source, fmt, context, progress)
     resolved = await check_against_graph(graph, plans, importer=importer, today=context.today)
     if plans.bad or dry_run:

@@ -21,15 +21,25 @@ from graph.core.vocabulary import (
     OrganizationKind,
     RecordStatus,
 )
+from resolvers.core import clock
 from resolvers.core.identifiers import (
     IdentifierError,
     identity_hash,
     normalize_division_code,
     parse_resident_id,
 )
-from resolvers.directory.mediator import MediatorInput, MembershipInput, identity_props, mediator_fields
-from resolvers.directory.organization import OrganizationInput, organization_fields, organization_warnings
 from resolvers.core.outcomes import Problem
+from resolvers.directory.mediator import (
+    MediatorInput,
+    MembershipInput,
+    identity_props,
+    mediator_fields,
+)
+from resolvers.directory.organization import (
+    OrganizationInput,
+    organization_fields,
+    organization_warnings,
+)
 from resolvers.roster.file import BadRow, RawRow, RosterFormat, read_rows
 
 ADULT = 18
@@ -62,7 +72,7 @@ class OrganizationRow(OrganizationInput):
             raise ValueError("filing_no and filed_at come together (as an export writes them) or not at all.")
         if self.filing_no is not None and self.status is RecordStatus.PENDING:
             raise ValueError("A PENDING organization has no filing number yet.")
-        if self.filed_at is not None and self.filed_at > datetime.date.today():
+        if self.filed_at is not None and self.filed_at > clock.today():
             raise ValueError("filed_at cannot lie in the future.")
         return self
 

@@ -8,15 +8,14 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
-from resolvers.courts import case
-from resolvers.courts import case_rules
-from resolvers.courts import recommendation
+from resolvers.core import clock
+from resolvers.courts import case, case_rules, recommendation
 from resolvers.courts.case import CaseReader, CaseRecord
-from schema.directory.agency import Agency, agency_of
 from schema.core.context import Info
 from schema.core.enums import Specialty
-from schema.directory.mediator import Mediator
 from schema.core.permissions import protected
+from schema.directory.agency import Agency, agency_of
+from schema.directory.mediator import Mediator
 
 Referral = case_rules.Referral
 strawberry.enum(Referral, description="DELEGATED: referred before filing (诉前委派); ENTRUSTED: after filing (委托).")
@@ -79,7 +78,7 @@ class MediationCase:
 
     @classmethod
     def of(cls, record: CaseRecord) -> MediationCase:
-        today = datetime.date.today()
+        today = clock.today()
         return cls(
             id=strawberry.ID(record.id), case_code=record.case_code, code_year=record.code_year,
             code_court=record.code_court, code_type=record.code_type, code_serial=record.code_serial,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from auth.scopes import Scope
+from resolvers.core import clock
 from resolvers.directory.mediator import CredentialRecord, MediatorRecord
-from schema.directory.agency import Court
 from schema.core.context import Info
 from schema.core.enums import (
     Background,
@@ -22,8 +22,9 @@ from schema.core.enums import (
     TrainingTopic,
 )
 from schema.core.node import Node
-from schema.directory.organization import CURRENT, Organization
 from schema.core.permissions import protected
+from schema.directory.agency import Court
+from schema.directory.organization import CURRENT, Organization
 
 if TYPE_CHECKING:
     from schema.grades.assessment import GradeAssessment
@@ -108,7 +109,7 @@ class Mediator(Node):
 
     @strawberry.field(description="Memberships in organizations, newest first.")
     async def memberships(self, info: Info, current: CURRENT = True) -> list[Membership]:
-        today = datetime.date.today()
+        today = clock.today()
         found = await info.context.loaders.memberships.load(str(self.id)) or []
         return [
             Membership(
@@ -164,7 +165,9 @@ class Mediator(Node):
     async def grade_history(
         self, info: Info
     ) -> list[Annotated[GradeAssessment, strawberry.lazy("schema.grades.assessment")]]:
-        from schema.grades.assessment import GradeAssessment  # schema.grades.assessment imports this module through payloads
+        from schema.grades.assessment import (
+            GradeAssessment,  # schema.grades.assessment imports this module through payloads
+        )
 
         found = await info.context.loaders.grade_histories.load(str(self.id)) or []
         return [GradeAssessment.from_record(record) for record in found]

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from auth.scopes import Scope
+from resolvers.core import clock
 from resolvers.directory.jurisdiction import JurisdictionRecord
 from resolvers.directory.organization import OrganizationRecord
-from schema.directory.agency import Agency, agency_of
 from schema.core.context import Info
 from schema.core.enums import MembershipRole, OrganizationKind, RecordStatus, Specialty
-from schema.directory.jurisdiction import Jurisdiction
 from schema.core.node import Node
 from schema.core.permissions import protected
+from schema.directory.agency import Agency, agency_of
+from schema.directory.jurisdiction import Jurisdiction
 
 if TYPE_CHECKING:
     from schema.directory.mediator import Mediator
@@ -88,7 +89,7 @@ class Organization(Node):
     async def members(self, info: Info, current: CURRENT = True) -> list[Member]:
         from schema.directory.mediator import Mediator
 
-        today = datetime.date.today()
+        today = clock.today()
         found = await info.context.loaders.members.load(str(self.id)) or []
         return [
             Member(

@@ -1,0 +1,53 @@
+"""The registry's one clock: today and now in the registry's time zone, which tests can set.
+
+Every "today" in the registry (terms, deadlines, ages, grades) is the day in this zone, China Standard
+Time unless `REGISTRY_TIME_ZONE` names another (an IANA name). The process's own zone and the graph
+server's clock are never asked: around midnight in China they would disagree with the registry by a day.
+Statements receive the day as a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+CHINA_STANDARD_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
+
+_fixed: ContextVar[datetime.datetime | None] = ContextVar("registry_clock", default=None)
+
+
+def zone() -> datetime.tzinfo:
+    name = os.environ.get("REGISTRY_TIME_ZONE", "").strip()
+    if not name:
+        return CHINA_STANDARD_TIME
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"REGISTRY_TIME_ZONE: unknown time zone {name!r}") from error
+
+
+def now() -> datetime.datetime:
+    """This moment, time-zone aware (UTC): what the registry stores."""
+    fixed = _fixed.get()
+    return fixed.astimezone(datetime.UTC) if fixed is not None else datetime.datetime.now(datetime.UTC)
+
+
+def today() -> datetime.date:
+    """The day in the registry's time zone."""
+    return now().astimezone(zone()).date()
+
+
+@contextmanager
+def frozen_at(moment: datetime.datetime) -> Iterator[None]:
+    """Run with the clock stopped at `moment` (aware): for tests and replays."""
+    if moment.tzinfo is None:
+        raise ValueError("frozen_at needs an aware datetime")
+    token = _fixed.set(moment)
+    try:
+        yield
+    finally:
+        _fixed.reset(token)
