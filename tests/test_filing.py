@@ -435,3 +435,16 @@ async def test_filing_numbers_run_on_per_bureau_and_year(demo: Graph, as_agency:
 
     numbers = [body["data"]["fileOrganization"]["organization"]["filingNo"] for body in (first, second)]
     assert numbers == [f"510107-{TODAY.year}-000001", f"510107-{TODAY.year}-000002"]
+
+
+async def test_a_field_at_fault_is_named_by_its_graphql_input_path(demo: Graph, as_agency: AsAgency) -> None:
+    """Pydantic's snake_case names never reach the caller: `publicPhone`, as the input spells it."""
+    bureau = await as_agency(WUHOU, WRITE)
+    before = await size(demo)
+
+    body = await bureau(FILE_ORG, input=committee(publicPhone="call me"), draft=True)
+
+    problem = body["data"]["fileOrganization"]
+    assert (problem["__typename"], problem["field"]) == ("ValidationProblem", "publicPhone")
+    assert [d["field"] for d in problem["details"]] == ["publicPhone"]
+    assert await size(demo) == before

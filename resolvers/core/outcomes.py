@@ -35,6 +35,16 @@ class Problem(Exception):
         return f"{self.code}: {self.message}"
 
 
+def input_path(location: tuple[int | str, ...]) -> str:
+    """Where a validation error sits, as the GraphQL input path: camelCase names, list indexes, dotted."""
+    return ".".join(camel(part) if isinstance(part, str) else str(part) for part in location) or "input"
+
+
+def camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
 def invalid(problems: list[FieldProblem]) -> Problem:
     first = problems[0]
     return Problem(ProblemCode.VALIDATION, first.field, first.message, tuple(problems))

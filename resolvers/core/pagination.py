@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from graph.core.page import R, Direction, Order, Page, PageRequest, SortValue
 from graph.core.records import Filter
 from resolvers.core.errors import InputError
+from resolvers.core.outcomes import input_path
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -68,5 +69,5 @@ def build_filter(model: type[F], **values: Any) -> F:
         return model(**values)
     except ValidationError as error:
         problem = error.errors()[0]
-        field = ".".join(str(part) for part in problem["loc"] if isinstance(part, str)) or "filter"
+        field = input_path(tuple(part for part in problem["loc"] if isinstance(part, str))).replace("input", "filter", 1)
         raise InputError(f"`{field}`: {problem['msg']}.", field=field) from error

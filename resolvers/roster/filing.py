@@ -19,7 +19,17 @@ from graph.core.idempotency import earlier_result, remember_result
 from graph.core.records import native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RecordStatus
-from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, conflict, forbidden, invalid, not_found, stale
+from resolvers.core.outcomes import (
+    FieldProblem,
+    Problem,
+    ProblemCode,
+    conflict,
+    forbidden,
+    input_path,
+    invalid,
+    not_found,
+    stale,
+)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -89,7 +99,7 @@ def validated(model: type[M], data: Any) -> M:
     except ValidationError as error:
         raise invalid(
             [
-                FieldProblem(".".join(str(part) for part in item["loc"]) or "input", item["msg"])
+                FieldProblem(input_path(item["loc"]), item["msg"])
                 for item in error.errors()
             ]
         ) from None

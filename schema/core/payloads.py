@@ -130,10 +130,13 @@ TrainingPayload = Annotated[
     TrainingRecorded | PROBLEMS, strawberry.union("TrainingPayload", description="A course or a problem.")
 ]
 
+S = TypeVar("S")
 P = TypeVar("P")
 
 
-async def outcome(write: Awaitable[Saved], success: Callable[[Saved], Awaitable[P]]) -> P | AnyProblem:
+async def outcome(write: Awaitable[S], success: Callable[[S], Awaitable[P]]) -> P | AnyProblem:
+    """The one error contract of every mutation: a `Problem` raised by the use case (its transaction rolled
+    back) becomes its typed payload; otherwise `success` reads what was written."""
     try:
         saved = await write
     except ProblemRaised as raised:

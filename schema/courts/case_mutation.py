@@ -10,7 +10,6 @@ import strawberry
 
 from auth.scopes import Scope
 from resolvers.courts import case
-from resolvers.core.outcomes import Problem as ProblemRaised
 from schema.courts.case import (
     AgreementForm,
     ConfirmationStatus,
@@ -23,7 +22,7 @@ from schema.courts.case import (
 from schema.core.context import Info
 from schema.core.enums import Specialty
 from schema.roster.filing import KEY, raw, writer
-from schema.core.payloads import PROBLEMS, AnyProblem, problem
+from schema.core.payloads import PROBLEMS, AnyProblem, outcome
 from schema.core.permissions import protected
 
 WRITE = Scope.CASES_WRITE
@@ -124,10 +123,10 @@ CasePayload = Annotated[CaseSaved | PROBLEMS, strawberry.union("CasePayload", de
 
 
 async def settled(info: Info, write: Awaitable[case.CaseSaved]) -> CaseSaved | AnyProblem:
-    try:
-        saved = await write
-    except ProblemRaised as raised:
-        return problem(raised)
+    return await outcome(write, lambda saved: case_saved(info, saved))
+
+
+async def case_saved(info: Info, saved: case.CaseSaved) -> CaseSaved:
     assert info.context.principal is not None
     found = await case.own_case(info.context.graph, id=saved.id, agency=info.context.principal.agency_id)
     return CaseSaved(case=MediationCase.of(found) if found else None, replayed=saved.replayed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar, cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,14 +13,13 @@ from auth.scopes import Scope
 from resolvers.courts import invitation
 from resolvers.courts import invited_list
 from resolvers.courts.invited_list import InvitedEntry as EntryRecord
-from resolvers.core.outcomes import Problem as ProblemRaised
 from schema.directory.agency import Agency, agency_of
 from schema.core.context import Info
 from schema.core.enums import Specialty
 from schema.roster.filing import KEY, raw, writer
 from schema.directory.mediator import Mediator
 from schema.directory.organization import Organization
-from schema.core.payloads import PROBLEMS, AnyProblem, problem
+from schema.core.payloads import PROBLEMS, outcome
 from schema.core.permissions import protected
 
 InvitedHow = invitation.InvitedHow
@@ -207,16 +206,6 @@ PublicationPayload = Annotated[
     ListPublished | PROBLEMS, strawberry.union("PublicationPayload", description="A publication or a problem.")
 ]
 
-S = TypeVar("S")
-P = TypeVar("P")
-
-
-async def settle(write: Awaitable[S], success: Callable[[S], Awaitable[P]]) -> P | AnyProblem:
-    try:
-        saved = await write
-    except ProblemRaised as raised:
-        return problem(raised)
-    return await success(saved)
 
 
 def invitation_saved(info: Info) -> Callable[[invitation.InvitationSaved], Awaitable[InvitationSaved]]:
@@ -247,7 +236,7 @@ class InvitationMutation:
         idempotency_key: KEY = None,
     ) -> InvitationPayload:
         write = invitation.invite_organization(writer(info), raw(input), idempotency_key=idempotency_key)
-        return await settle(write, invitation_saved(info))
+        return await outcome(write, invitation_saved(info))
 
     @protected(WRITE, "Invite a mediator to the calling court's list, recording the exclusion check.")
     async def invite_mediator(
@@ -255,7 +244,7 @@ class InvitationMutation:
         idempotency_key: KEY = None,
     ) -> InvitationPayload:
         write = invitation.invite_mediator(writer(info), raw(input), idempotency_key=idempotency_key)
-        return await settle(write, invitation_saved(info))
+        return await outcome(write, invitation_saved(info))
 
     @protected(WRITE, "Renew an active invitation of the calling court.")
     async def renew_invitation(
@@ -264,7 +253,7 @@ class InvitationMutation:
         idempotency_key: KEY = None,
     ) -> InvitationPayload:
         write = invitation.renew_invitation(writer(info), str(target_id), until, idempotency_key=idempotency_key)
-        return await settle(write, invitation_saved(info))
+        return await outcome(write, invitation_saved(info))
 
     @protected(WRITE, "Record a warning, circulated notice or removal on the calling court's invitation.")
     async def sanction_invitation(
@@ -272,7 +261,7 @@ class InvitationMutation:
         idempotency_key: KEY = None,
     ) -> InvitationPayload:
         write = invitation.sanction_invitation(writer(info), raw(input), idempotency_key=idempotency_key)
-        return await settle(write, invitation_saved(info))
+        return await outcome(write, invitation_saved(info))
 
     @protected(WRITE, "Adopt the list of a higher court that supervises the calling court, with its consent.")
     async def adopt_invited_list(
@@ -281,9 +270,9 @@ class InvitationMutation:
         idempotency_key: KEY = None,
     ) -> AdoptionPayload:
         write = invitation.adopt_invited_list(writer(info), str(higher_court_id), consent_at, idempotency_key=idempotency_key)
-        return await settle(write, adopted)
+        return await outcome(write, adopted)
 
     @protected(WRITE, "Freeze the calling court's list today as its next numbered version.")
     async def publish_invited_list(self, info: Info, idempotency_key: KEY = None) -> PublicationPayload:
         write = invited_list.publish_invited_list(writer(info), idempotency_key=idempotency_key)
-        return await settle(write, published)
+        return await outcome(write, published)

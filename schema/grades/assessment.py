@@ -26,10 +26,9 @@ from resolvers.grades.assessment import (
     StepAction,
 )
 from resolvers.roster.filing import Writer
-from resolvers.core.outcomes import Problem as ProblemRaised
 from schema.core.context import Info
 from schema.roster.filing import KEY, raw, writer
-from schema.core.payloads import PROBLEMS, AnyProblem, problem
+from schema.core.payloads import PROBLEMS, AnyProblem, outcome
 from schema.core.permissions import protected
 
 strawberry.enum(
@@ -179,10 +178,10 @@ GradeAssessmentPayload = Annotated[
 
 
 async def settle(step: Writer, write: Awaitable[AssessmentSaved]) -> GradeAssessmentSaved | AnyProblem:
-    try:
-        saved = await write
-    except ProblemRaised as raised:
-        return problem(raised)
+    return await outcome(write, lambda saved: assessment_saved(step, saved))
+
+
+async def assessment_saved(step: Writer, saved: AssessmentSaved) -> GradeAssessmentSaved:
     found = await assessment.saved_assessment(step, saved.id)
     assert found is not None
     return GradeAssessmentSaved(assessment=GradeAssessment.from_record(found), replayed=saved.replayed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import strawberry
 
@@ -12,7 +12,6 @@ from resolvers.partners import mediator_registration
 from resolvers.partners import registration
 from resolvers.partners.mediator_registration import Registered, RowsRefused
 from resolvers.directory.organization import Saved
-from resolvers.core.outcomes import Problem as ProblemRaised
 from resolvers.core.outcomes import ProblemCode
 from schema.core.context import Info
 from schema.roster.filing import (
@@ -25,7 +24,7 @@ from schema.roster.filing import (
     raw,
     writer,
 )
-from schema.core.payloads import PROBLEMS, AnyProblem, Problem, problem
+from schema.core.payloads import PROBLEMS, Problem, outcome
 from schema.core.permissions import protected
 from schema.partners.registration import Registration
 
@@ -78,16 +77,6 @@ BulkRegistrationPayload = Annotated[
     strawberry.union("BulkRegistrationPayload", description="The registered mediators, the refused rows, or a problem."),
 ]
 
-S = TypeVar("S")
-P = TypeVar("P")
-
-
-async def settle(write: Awaitable[S], success: Callable[[S], Awaitable[P]]) -> P | AnyProblem:
-    try:
-        saved = await write
-    except ProblemRaised as raised:
-        return problem(raised)
-    return await success(saved)
 
 
 def rows_problem(refused: RowsRefused) -> RowsProblem:
@@ -123,7 +112,7 @@ class RegistrationMutation:
         idempotency_key: KEY = None,
     ) -> RegistrationPayload:
         write = registration.register_organization(writer(info), raw(input), idempotency_key=idempotency_key)
-        return await settle(write, registration_saved(info))
+        return await outcome(write, registration_saved(info))
 
     @protected(REGISTER, "Register a mediator with a first membership in one of the partner's organizations.")
     async def register_mediator(
@@ -134,7 +123,7 @@ class RegistrationMutation:
         write = mediator_registration.register_mediator(
             writer(info), raw(input), raw(membership), hash_key=info.context.hash_key, idempotency_key=idempotency_key
         )
-        return await settle(write, registration_saved(info))
+        return await outcome(write, registration_saved(info))
 
     @protected(REGISTER, "Register up to 1,000 mediators in one transaction: all of them, or none with every"
                " refused row reported.")
@@ -148,7 +137,7 @@ class RegistrationMutation:
             writer(info), rows, hash_key=info.context.hash_key, idempotency_key=idempotency_key
         )
         try:
-            return await settle(write, registered)
+            return await outcome(write, registered)
         except RowsRefused as refused:
             return rows_problem(refused)
 
@@ -162,7 +151,7 @@ class RegistrationMutation:
         write = registration.amend_organization_registration(
             writer(info), str(id), version, raw(input), idempotency_key=idempotency_key
         )
-        return await settle(write, registration_saved(info))
+        return await outcome(write, registration_saved(info))
 
     @protected(REGISTER, "Amend the partner's own mediator registration while pending or after a rejection"
                " (which sends it back to the bureau).")
@@ -174,7 +163,7 @@ class RegistrationMutation:
         write = registration.amend_mediator_registration(
             writer(info), str(id), version, raw(input), idempotency_key=idempotency_key
         )
-        return await settle(write, registration_saved(info))
+        return await outcome(write, registration_saved(info))
 
     @protected(DECIDE, "Approve a pending registration the calling bureau governs: the record is filed with it.")
     async def approve_registration(
@@ -185,7 +174,7 @@ class RegistrationMutation:
         write = registration.approve_registration(
             writer(info), str(id), version, reason=reason, idempotency_key=idempotency_key
         )
-        return await settle(write, registration_saved(info))
+        return await outcome(write, registration_saved(info))
 
     @protected(DECIDE, "Reject a pending registration the calling bureau governs, with the reason the partner reads.")
     async def reject_registration(
@@ -196,4 +185,4 @@ class RegistrationMutation:
         write = registration.reject_registration(
             writer(info), str(id), version, reason=reason, idempotency_key=idempotency_key
         )
-        return await settle(write, registration_saved(info))
+        return await outcome(write, registration_saved(info))
