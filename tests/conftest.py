@@ -1,10 +1,11 @@
-"""One embedded graph server per test session; every test starts from an empty, migrated graph."""
+"""One embedded graph server per test session; every test starts from an empty, migrated graph or the demo data."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -12,13 +13,14 @@ import pytest
 from app import Settings, create_app
 from auth.clients import create_client
 from auth.scopes import parse_scopes
-from graph.core.driver import Graph, open_graph
+from graph.core.driver import Graph, Row, Work, open_graph
 from graph.core.embedded import EmbeddedServer, start_embedded_server
 from graph.core.migrations import apply_migrations
 from seed.demo import load_demo
 from seed.roster import stable_id
 
 HASH_KEY = b"test-identity-hash-key"
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -28,24 +30,54 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]
     started.stop()
 
 
+@dataclass(slots=True)
+class SessionGraph(Graph):
+    """The session's graph, counting write transactions so that the demo data is reloaded only when needed."""
+
+    writes: int = 0
+    demo_at: int | None = None  # `writes` just after the demo data was last loaded
+    demo_shape: list[Row] = field(default_factory=list)
+
+    async def write_work(self, work: Work[T]) -> T:
+        self.writes += 1
+        return await Graph.write_work(self, work)
+
+
+SHAPE = (
+    "MATCH (n) WHERE NOT n:Migration AND NOT n:OAuthClient"
+    " WITH count(n) AS nodes, sum(coalesce(n.version, 0)) AS versions"
+    " MATCH ()-[r]->() WHERE type(r) <> 'ACTS_FOR'"
+    " RETURN nodes, versions, count(r) AS edges"
+)
+
+
 @pytest.fixture(scope="session")
-async def session_graph(server: EmbeddedServer) -> AsyncIterator[Graph]:
-    graph = open_graph(uri=server.uri, user=server.user, password=server.password, database=server.database)
+async def session_graph(server: EmbeddedServer) -> AsyncIterator[SessionGraph]:
+    opened = open_graph(uri=server.uri, user=server.user, password=server.password, database=server.database)
+    graph = SessionGraph(opened.driver, opened.database, opened.timeout)
     await apply_migrations(graph)
     yield graph
     await graph.close()
 
 
 @pytest.fixture
-async def graph(session_graph: Graph) -> Graph:
-    await session_graph.write("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
+async def graph(session_graph: SessionGraph, request: pytest.FixtureRequest) -> Graph:
+    """An empty migrated graph; with `demo` in the same test, the demo data instead (see `demo`)."""
+    if "demo" not in request.fixturenames:
+        await session_graph.write("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
     session_graph.round_trips.count = 0
     return session_graph
 
 
 @pytest.fixture
-async def demo(graph: Graph) -> Graph:
-    await load_demo(graph, hash_key=HASH_KEY)
+async def demo(graph: SessionGraph) -> Graph:
+    """The demo data. Reloaded only when something wrote since it was loaded: a test that only reads (and
+    gets tokens: OAuth clients do not count) leaves it for the next. Writes from outside this process's
+    graph (a CLI subprocess) are caught by comparing the graph's shape: nodes, edges and versions."""
+    if graph.demo_at != graph.writes or await graph.read(SHAPE) != graph.demo_shape:
+        await graph.write("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
+        await load_demo(graph, hash_key=HASH_KEY)
+        graph.demo_at, graph.demo_shape = graph.writes, await graph.read(SHAPE)
     graph.round_trips.count = 0
     return graph
 
@@ -96,7 +128,10 @@ def gql(client: httpx.AsyncClient) -> GraphQLClient:
 
 async def token_for(http: httpx.AsyncClient, graph: Graph, agency: str, scopes: str) -> str:
     """A real access token: a client created for the agency (by name) and the client credentials grant."""
+    writes = graph.writes if isinstance(graph, SessionGraph) else 0
     client_id, secret = await create_client(graph, agency_id=stable_id("agency", agency), scopes=parse_scopes(scopes))
+    if isinstance(graph, SessionGraph):
+        graph.writes = writes  # a client is not roster data: the demo data stays as it was
     response = await http.post(
         "/oauth/token",
         data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": scopes},
