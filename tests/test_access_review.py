@@ -7,13 +7,13 @@ what reading that record needs, roster:read and the record's reach, wherever it 
 
 from __future__ import annotations
 
-import json
-
 import datetime
+import json
 from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
 from seed.demo import PLATFORM_ADMIN, demo_roster
 from seed.roster import stable_id
@@ -21,7 +21,7 @@ from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
 from tests.test_filing import FILE_MEDIATOR, person
 
 ROSTER = demo_roster(HASH_KEY)
-TODAY = datetime.date.today()
+TODAY = clock.today()
 WUHOU = "510107"
 WUHOU_BUREAU, WUHOU_COURT, YUCHENG_COURT = "成都市武侯区司法局", "成都市武侯区人民法院", "雅安市雨城区人民法院"
 UNION = "中华全国总工会"

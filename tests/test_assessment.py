@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.core import clock
 from graph.core.driver import Graph
+from graph.grades.assessment import CURRENT_GRADE_RANK
 from resolvers.grades.grading import SCHEMES
 from seed.demo import demo_roster
 from seed.grades import demo_grades
@@ -21,7 +22,7 @@ ROSTER = demo_roster(HASH_KEY)
 SEEDED = demo_grades(ROSTER)
 WUHOU_BUREAU, YUCHENG_BUREAU, WUHOU_COURT = "成都市武侯区司法局", "雅安市雨城区司法局", "成都市武侯区人民法院"
 WRITE = "grades:write"
-TODAY = datetime.date.today()
+TODAY = clock.today()
 
 PAYLOAD = """
   __typename

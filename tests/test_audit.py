@@ -24,6 +24,7 @@ from graph.audit.trail import (
     event_hash,
     record_changes,
 )
+from graph.core import clock
 from graph.core.driver import Graph
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind
@@ -308,7 +309,7 @@ def principal(agency: str, kind: AgencyKind, jurisdiction: str | None, scopes: s
     return Principal(
         client_id="client", agency_id=stable_id("agency", agency), agency_kind=kind, jurisdiction=jurisdiction,
         scopes=parse_scopes(scopes), token_id="token",
-        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=5),
+        expires_at=clock.now() + datetime.timedelta(minutes=5),
     )
 
 

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
-from graph.grades.grading import measures_of_mediator
 from graph.core.viewer import Viewer
+from graph.grades.grading import measures_of_mediator
 from resolvers.courts import recommendation
 from seed.demo import demo_roster
 from seed.roster import stable_id
@@ -23,7 +24,7 @@ WUHOU_BUREAU, YUCHENG_BUREAU = "成都市武侯区司法局", "雅安市雨城�
 UNION, BANK = "中华全国总工会", "中国人民银行"
 JIYUAN = "济源市人民法院"
 COURT_SCOPES = "cases:write roster:read invitations:write"
-TODAY = datetime.date.today()
+TODAY = clock.today()
 
 
 def days(n: int) -> str:

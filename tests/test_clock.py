@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from graph.core import clock
+from graph.core.driver import Graph
 
 LATE_EVENING_UTC = datetime.datetime(2026, 12, 2, 16, 30, tzinfo=datetime.UTC)  # 00:30 on 3 December in Beijing
 
@@ -50,3 +51,10 @@ def test_no_module_reads_the_process_clock() -> None:
     ]
 
     assert offenders == []
+
+
+async def test_the_embedded_graph_server_keeps_the_registry_s_day(graph: Graph) -> None:
+    """Statements that still ask the graph for `date()` get the same day as the registry's clock."""
+    rows = await graph.read("RETURN toString(date()) AS day")
+
+    assert rows == [{"day": clock.today().isoformat()}]

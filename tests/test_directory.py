@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
 from seed.demo import PLATFORM_ADMIN, demo_roster
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
@@ -33,7 +33,7 @@ def mediator_ids(predicate: Any) -> set[str]:
 
 def graded(rank: int) -> set[str]:
     """Mediators whose current demo grade ranks `rank` or better."""
-    model, today = Demo(), datetime.date.today()
+    model, today = Demo(), clock.today()
     return {m for m in MEDIATORS if (grade := model.grade_of(m, today)) is not None and grade[2] <= rank}
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-
 import datetime
 from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.core.identifiers import resident_id_check_character
 from seed.demo import demo_roster
@@ -17,7 +17,7 @@ from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
 ROSTER = demo_roster(HASH_KEY)
 WUHOU, YUCHENG = "成都市武侯区司法局", "雅安市雨城区司法局"
 WRITE = "roster:write roster:read"
-TODAY = datetime.date.today()
+TODAY = clock.today()
 TERM = {"since": "2025-01-01", "until": "2027-12-31"}
 
 PROBLEM = """

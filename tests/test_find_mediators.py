@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
 from graph.grades.training import merge_trainings
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
 from tests.report_expectations import Demo
 
-TODAY = datetime.date.today()
+TODAY = clock.today()
 WUHOU, CHENGDU = "510107", "510100"
 WUHOU_BUREAU, WUHOU_COURT, ACFTU = "成都市武侯区司法局", "成都市武侯区人民法院", "中华全国总工会"
 ADMIN = "调解名册平台管理中心"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from graph.audit.trail import canonical
+from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.courts.invited_list import published_csv, published_json
 from seed.demo import demo_roster
@@ -18,7 +19,7 @@ from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
 ROSTER = demo_roster(HASH_KEY)
 WUHOU, CHENGDU, HIGH, YUCHENG = "成都市武侯区人民法院", "成都市中级人民法院", "四川省高级人民法院", "雅安市雨城区人民法院"
 WRITE = "invitations:write"
-TODAY = datetime.date.today()
+TODAY = clock.today()
 
 
 def court(name: str) -> str:

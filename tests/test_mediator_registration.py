@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.core.identifiers import resident_id_check_character
 from tests.conftest import AsAgency, GraphQLClient
@@ -119,7 +120,7 @@ async def test_a_mediator_registration_is_checked_as_filing_is(
     labour = demo_organization("成都市武侯区劳动争议人民调解委员会")  # a demo committee affiliated with ACFTU
     person, where = mediator(2), membership(own["id"])
     if case == "minor":
-        person = mediator(2, identityNumber=identity(2, born=datetime.date.today() - datetime.timedelta(days=17 * 365)))
+        person = mediator(2, identityNumber=identity(2, born=clock.today() - datetime.timedelta(days=17 * 365)))
     elif case == "on the roster":
         await data(acftu, REGISTER_MEDIATOR, input=person, membership=where)
     elif case == "another partner's organization":

@@ -4,11 +4,11 @@ partners read and amend only their own registrations, and the partner directory.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
 from seed.demo import demo_roster
 from seed.roster import stable_id
@@ -347,7 +347,7 @@ async def test_amending_a_rejected_registration_sends_it_back_to_the_bureau(demo
 
 
 def affiliated(partner: str, place: str = "") -> tuple[set[str], set[str]]:
-    today = datetime.date.today()
+    today = clock.today()
     orgs = {o["id"] for o in ROSTER.organizations if o["partner"] == partner and o["jurisdiction"].startswith(place)}
     people = {m["mediator"] for m in ROSTER.memberships
               if m["organization"] in orgs and (m["until"] is None or m["until"] >= today)}

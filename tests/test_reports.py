@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
@@ -17,7 +18,7 @@ from tests.report_expectations import Case, Demo, case_figures, inside
 from tests.test_find_mediators import given_ya_an_courses
 from tests.test_registration import DECIDE, REGISTER, REJECT, data, register_org
 
-TODAY = datetime.date.today()
+TODAY = clock.today()
 START, END = TODAY - datetime.timedelta(days=120), TODAY
 WUHOU, YUCHENG = "510107", "511802"
 WUHOU_BUREAU, YUCHENG_BUREAU = "成都市武侯区司法局", "雅安市雨城区司法局"

@@ -16,9 +16,10 @@ from app import Settings, create_app
 from auth import rate_limiter, token_validator
 from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
+from graph.core import clock
 from graph.core.driver import Graph
-from graph.roster.filing import record_filing
 from graph.roster.bulk import natural_id
+from graph.roster.filing import record_filing
 from resolvers.audit.trail import verify_audit
 from resolvers.core.identifiers import identity_hash, resident_id_check_character
 from resolvers.roster.export import export_roster_file, exported_rows
@@ -31,7 +32,7 @@ from tests.conftest import HASH_KEY, ISSUER, token_for
 WUHOU, YUCHENG = "成都市武侯区司法局", "雅安市雨城区司法局"
 WUHOU_BUREAU = stable_id("agency", WUHOU)
 YULIN, JINLI = "510107005001", "510107001006"  # two residents' committees' communities in Wuhou
-TODAY = datetime.date.today()
+TODAY = clock.today()
 SINCE, UNTIL = datetime.date(TODAY.year, 1, 1), datetime.date(TODAY.year + 2, 12, 31)  # a 3-year term
 FORMATS = [".csv", ".ndjson"]
 

@@ -3,7 +3,6 @@ per kind (and a provincial override), name warnings, stale versions, and the ros
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from graph.core import clock
 from graph.core.driver import Graph, open_graph
 from graph.core.embedded import start_embedded_server
 from graph.core.migrations import apply_migrations
@@ -45,7 +45,7 @@ from tests.test_roster_io import roster_file, skeleton
 ROSTER = demo_roster(HASH_KEY)
 WUHOU, YUCHENG = "成都市武侯区司法局", "雅安市雨城区司法局"
 WRITE = "roster:write roster:read"
-TODAY = datetime.date.today()
+TODAY = clock.today()
 ROOT = Path(__file__).resolve().parent.parent
 
 STEP = "mutation($id: ID!, $version: Int!) { %s(id: $id, version: $version, reason: \"检查\") {" \

@@ -18,8 +18,8 @@ from auth import AuthConfig, Principal, Scope, TokenError, parse_scopes, token_v
 from auth.clients import disable_client
 from auth.ratelimit import RateLimiter
 from auth.scopes import UnknownScope
-from graph.core.driver import Graph
 from graph.access.oauth import revoke_token_id
+from graph.core.driver import Graph
 from graph.core.vocabulary import AgencyKind
 from tests.test_oauth import (  # noqa: F401  (fixtures)
     AUDIENCE,

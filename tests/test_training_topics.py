@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from graph.core.driver import Graph
-from graph.grades.training import trainings_of_mediators
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import TrainingTopic
+from graph.grades.training import trainings_of_mediators
 from resolvers.grades.grading import SCHEMES, SchemeFileError, load_schemes
 from resolvers.grades.training import mediators_below_training_hours, training_status
 from tests.conftest import AsAgency

@@ -20,6 +20,11 @@ CHINA_STANDARD_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
 _fixed: ContextVar[datetime.datetime | None] = ContextVar("registry_clock", default=None)
 
 
+def zone_name() -> str:
+    """The registry's zone as an IANA name (the embedded graph server runs in it, so Cypher's `date()` agrees)."""
+    return os.environ.get("REGISTRY_TIME_ZONE", "").strip() or "Asia/Shanghai"
+
+
 def zone() -> datetime.tzinfo:
     name = os.environ.get("REGISTRY_TIME_ZONE", "").strip()
     if not name:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import arcadedb_embedded
 
+from graph.core import clock
+
 PACKAGE_DIR = Path(arcadedb_embedded.__file__).resolve().parent
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 ROOT_USER = "root"
@@ -112,6 +114,7 @@ def start_embedded_server(
     password = stored_password(root)
     options = [
         f"-Xmx{heap}",
+        f"-Duser.timezone={clock.zone_name()}",  # the registry's day: Cypher's date() agrees with clock.today()
         f"-Darcadedb.server.rootPath={root}",
         f"-Darcadedb.server.rootPassword={password}",
         f"-Darcadedb.server.plugins={BOLT_PLUGIN}",

@@ -20,15 +20,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_import import BUREAU, HASH_KEY, skeleton, timed_import, write_file
+from bench_import import BUREAU, skeleton, timed_import, write_file
 
+from graph.core import clock
 from graph.core.driver import Graph, open_graph
 from graph.core.embedded import start_embedded_server
-from graph.grades.grading import measures_in_jurisdiction
 from graph.core.migrations import apply_migrations
 from graph.core.viewer import Viewer
+from graph.grades.grading import measures_in_jurisdiction
 from resolvers.grades.grading import SCHEMES, bulk_assess
-from seed.roster import stable_id
 
 DISTRICT = "510107"
 NATIONAL = Viewer(roster=True, national=True)
@@ -87,7 +87,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     server = start_embedded_server(data_dir=workdir / "graph", database="registry", heap=args.heap)
     graph = open_graph(uri=server.uri, user=server.user, password=server.password, database=server.database)
     graph.timeout = 600.0
-    today = datetime.date.today()
+    today = clock.today()
     try:
         await apply_migrations(graph)
         await skeleton(graph)

@@ -20,13 +20,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from graph.core import clock
 from graph.core.driver import Graph, open_graph
 from graph.core.embedded import start_embedded_server
 from graph.core.migrations import apply_migrations
 from graph.core.page import PageRequest
 from graph.core.viewer import Viewer
-from resolvers.reports.agency import court_report, partner_report
 from resolvers.courts.finder import find_mediators
+from resolvers.reports.agency import court_report, partner_report
 from resolvers.reports.jurisdiction import jurisdiction_report
 from seed.generator import generate
 
@@ -45,7 +46,7 @@ async def timed(label: str, work: Callable[[], Awaitable[T]]) -> T:
 async def given_cases_and_grades(graph: Graph, *, cases_share: float, graded_share: float) -> dict[str, int]:
     """Synthetic history in a few statements: per chosen mediator one closed and one open case with its county's
     basic court, and a decided grade under the province's scheme (rank 1 to 4)."""
-    today = datetime.date.today()
+    today = clock.today()
     cases = await graph.write(
         "MATCH (m:Mediator)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(j:Jurisdiction)"
         "<-[:HAS_JURISDICTION]-(c:Court {level: 'BASIC'})"
