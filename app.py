@@ -29,6 +29,7 @@ from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
 from auth.scopes import UnknownScope, parse_scopes
 from graph.core.driver import Graph, GraphError
+from graph.core.backup import BackupError, backup_embedded, restore_embedded
 from graph.core.connection import EmbeddedProcess, GraphConnection, connect, graph_server
 from graph.core.health import RETRY_AFTER_SECONDS
 from graph.core.supervisor import Supervisor
@@ -422,6 +423,32 @@ def export_roster_command(
     except ValueError as error:
         raise fail(str(error)) from None
     typer.echo(f"{rows} rows written to {output}")
+
+
+@cli.command("backup")
+def backup_command(file: Annotated[Path, typer.Argument(help="The ZIP file to write (must not exist).")]) -> None:
+    """Copy the embedded graph consistently to FILE, while the service runs (or on its own if none runs)."""
+    settings = Settings()
+    if settings.graph_uri:
+        raise fail("backup copies the embedded graph; on Neo4j use neo4j-admin database dump or online backup")
+    try:
+        size = backup_embedded(file, data_dir=settings.embedded_dir, database=settings.graph_database, heap=settings.graph_heap)
+    except (BackupError, EmbeddedServerError) as error:
+        raise fail(str(error)) from None
+    typer.echo(f"backup of {settings.graph_database} written to {file} ({size:,} bytes)")
+
+
+@cli.command("restore")
+def restore_command(file: Annotated[Path, typer.Argument(help="A ZIP made by `backup`.", exists=True, dir_okay=False)]) -> None:
+    """Restore a backup into the embedded graph's data directory, which must be empty."""
+    settings = Settings()
+    if settings.graph_uri:
+        raise fail("restore fills the embedded graph; on Neo4j use neo4j-admin database load")
+    try:
+        restore_embedded(file, data_dir=settings.embedded_dir, database=settings.graph_database)
+    except BackupError as error:
+        raise fail(str(error)) from None
+    typer.echo(f"restored {file} into {settings.embedded_dir}")
 
 
 @cli.command("rotate-keys")
