@@ -68,6 +68,7 @@ async def test_a_killed_embedded_graph_is_503_at_once_then_restarted(embedded: E
             transport=httpx.ASGITransport(app=app), base_url=ISSUER
         ) as http:
             before = await http.post("/graphql", json=QUERY)
+            await graph.write("CREATE (:Kept {id: 'committed before the kill'})")
 
             os.kill(killed.process.pid, signal.SIGKILL)
             first, first_took = await timed_post(http, QUERY)
@@ -77,10 +78,12 @@ async def test_a_killed_embedded_graph_is_503_at_once_then_restarted(embedded: E
             alive = await http.get("/healthz")
             ready, restart_took = await until(http, "/readyz", 200, within=120)
             after = await http.post("/graphql", json=QUERY)
+            kept = await graph.read("MATCH (k:Kept) RETURN k.id AS id")
     finally:
         await graph.close()
 
     assert (before.status_code, before.json()) == (200, {"data": {"organizations": {"totalCount": 0}}})
+    assert kept == [{"id": "committed before the kill"}]
     assert (first.status_code, first.headers["retry-after"], second.status_code) == (503, "5", 503)
     assert first.json()["errors"][0]["extensions"] == {"code": "GRAPH_UNAVAILABLE", "retryAfter": 5}
     assert first_took < 3 and second_took < 0.5, (first_took, second_took)
