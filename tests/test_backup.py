@@ -103,9 +103,10 @@ async def test_a_backup_under_concurrent_writes_restores_a_consistent_state(
     source = await dump(graph)
 
     restored_dir = tmp_path / "restored"
-    restore = subprocess.run(
+    restore = await asyncio.to_thread(
+        subprocess.run,
         command("restore", str(tmp_path / "copy.zip")),
-        cwd=ROOT, env=environment(restored_dir), capture_output=True, text=True, timeout=300,
+        cwd=ROOT, env=environment(restored_dir), capture_output=True, text=True, timeout=300, check=False,
     )
     assert backup.returncode == 0, err.decode()
     assert restore.returncode == 0, restore.stderr
@@ -137,7 +138,7 @@ def test_restore_refuses_a_data_directory_that_is_not_empty(tmp_path: Path) -> N
 
     done = subprocess.run(
         command("restore", str(archive)), cwd=ROOT, env=environment(target),
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )
 
     assert done.returncode == 1
@@ -151,7 +152,7 @@ def test_backup_refuses_to_overwrite_a_file(tmp_path: Path) -> None:
 
     done = subprocess.run(
         command("backup", str(existing)), cwd=ROOT, env=environment(tmp_path / "graph"),
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )
 
     assert done.returncode == 1

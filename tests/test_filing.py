@@ -435,3 +435,78 @@ async def test_filing_numbers_run_on_per_bureau_and_year(demo: Graph, as_agency:
 
     numbers = [body["data"]["fileOrganization"]["organization"]["filingNo"] for body in (first, second)]
     assert numbers == [f"510107-{TODAY.year}-000001", f"510107-{TODAY.year}-000002"]
+
+
+PUBLIC_MEDIATORS = """query($id: ID!, $filter: MediatorFilter) {
+  mediators(filter: $filter, first: 100) { totalCount nodes { id } } mediator(id: $id) { id } }"""
+REGISTER_ORG = "mutation($input: OrganizationInput!) { registerOrganization(input: $input) {" \
+    " ... on RegistrationSaved { registration { id version } } } }"
+REJECT = "mutation($id: ID!, $version: Int!, $reason: String!) {" \
+    " rejectRegistration(id: $id, version: $version, reason: $reason) { __typename } }"
+
+
+async def directory_finds(client: GraphQLClient, mediator: str, *, name: str) -> tuple[bool, bool, bool]:
+    """Whether the mediator is found by id, by a township filter, and by name."""
+    township = await client(PUBLIC_MEDIATORS, id=mediator, filter={"jurisdiction": "510107005001"})
+    named = await client(PUBLIC_MEDIATORS, id=mediator, filter={"nameContains": name})
+    assert "errors" not in township and "errors" not in named, (township, named)
+    return (
+        township["data"]["mediator"] is not None,
+        mediator in {n["id"] for n in township["data"]["mediators"]["nodes"]},
+        mediator in {n["id"] for n in named["data"]["mediators"]["nodes"]},
+    )
+
+
+async def test_mediators_of_a_draft_committee_stay_out_of_the_public_directory_until_it_is_filed(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    org_id = await draft_with_members(bureau, 3)
+    [member] = await demo.read("MATCH (m:Mediator {name: '测试100'}) RETURN m.id AS id")
+
+    drafted = await directory_finds(gql, member["id"], name="测试100")
+    seen_by_bureau = await directory_finds(bureau, member["id"], name="测试100")
+    await bureau(COMPLETE, id=org_id, version=1)
+    filed = await directory_finds(gql, member["id"], name="测试100")
+
+    assert drafted == (False, False, False)
+    assert seen_by_bureau == (True, True, True)
+    assert filed == (True, True, True)
+
+
+async def test_a_mediator_filed_into_a_refused_registration_stays_out_of_the_public_directory(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient
+) -> None:
+    partner = await as_agency("中华全国总工会", "registrations:write")
+    bureau = await as_agency(WUHOU, WRITE)
+    body = await partner(REGISTER_ORG, input=committee(name="玉林职工调解委员会"))
+    registration = body["data"]["registerOrganization"]["registration"]
+    filed = await bureau(
+        FILE_MEDIATOR, input=person(300), membership={"organizationId": registration["id"], "role": "MEMBER", **TERM}
+    )
+    mediator = filed["data"]["fileMediator"]["mediator"]["id"]
+    refused = await bureau(REJECT, id=registration["id"], version=registration["version"], reason="材料不全")
+
+    assert refused["data"]["rejectRegistration"]["__typename"] == "RegistrationSaved", refused
+    assert await directory_finds(gql, mediator, name="测试300") == (False, False, False)
+
+
+async def test_a_seat_in_a_draft_does_not_place_a_filed_mediator_in_its_township(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient
+) -> None:
+    bureau = await as_agency(WUHOU, WRITE)
+    studio = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区律师调解工作室")
+    body = await bureau(
+        FILE_MEDIATOR, input=person(400), membership={"organizationId": studio["id"], "role": "MEMBER", **TERM}
+    )
+    mediator = body["data"]["fileMediator"]["mediator"]["id"]
+    draft = (await bureau(FILE_ORG, input=committee(), draft=True))["data"]["fileOrganization"]["organization"]
+    joined = await bureau(
+        "mutation($m: ID!, $membership: MembershipInput!) { addMembership(mediatorId: $m, membership: $membership) {"
+        " __typename } }",
+        m=mediator, membership={"organizationId": draft["id"], "role": "MEMBER", **TERM},
+    )
+
+    assert joined["data"]["addMembership"]["__typename"] == "MediatorSaved", joined
+    assert (await directory_finds(gql, mediator, name="测试400"))[0::2] == (True, True)
+    assert (await directory_finds(gql, mediator, name="测试400"))[1] is (studio["jurisdiction"] == "510107005001")

@@ -61,8 +61,25 @@ it is not yet in the public directory."""
 ORGANIZATION_LISTED: LiteralString = "(NOT " + AWAITING + " OR " + ORGANIZATION_IN_FULL + ")"
 """Whether organization `n` is in the viewer's directory at all."""
 
-MEDIATOR_LISTED: LiteralString = "(NOT " + AWAITING + " OR " + MEDIATOR_IN_FULL + ")"
+MEDIATOR_AWAITING: LiteralString = (
+    "((coalesce(n.status = 'PENDING', false)"
+    " OR (EXISTS { (n)-[awaitingSeat:MEMBER_OF]->(awaitingOrg:Organization)"
+    " WHERE (awaitingSeat.until IS NULL OR awaitingSeat.until >= date()) AND awaitingOrg.status = 'PENDING' }"
+    " AND NOT EXISTS { (n)-[publicSeat:MEMBER_OF]->(publicOrg:Organization)"
+    " WHERE (publicSeat.until IS NULL OR publicSeat.until >= date()) AND NOT coalesce(publicOrg.status = 'PENDING', false) }))"
+    " AND NOT n.id IN $vWritten)"
+)
+"""Whether mediator `n` awaits a decision: its own (a partner's registration), or that of every record it
+currently serves (filed into a bureau's draft or a partner's registration, refused or not yet decided). Such a
+mediator is out of the public directory as those records are, whatever its own status."""
+
+MEDIATOR_LISTED: LiteralString = "(NOT " + MEDIATOR_AWAITING + " OR " + MEDIATOR_IN_FULL + ")"
 """Whether mediator `n` is in the viewer's directory at all."""
+
+PUBLIC_SEAT: LiteralString = "(NOT coalesce(o.status = 'PENDING', false) OR " + MEDIATOR_IN_FULL + ")"
+"""Whether mediator `n`'s membership of organization `o` counts for the viewer: a seat in a record awaiting a
+decision counts only where the mediator is seen in full (so a public jurisdiction filter does not find a
+mediator through a committee that is not in the directory)."""
 
 IN_REACH: LiteralString = (
     "($vNational OR ($vJurisdiction IS NOT NULL AND EXISTS {"

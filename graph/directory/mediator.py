@@ -10,7 +10,7 @@ from graph.grades.assessment import CURRENT_GRADE_RANK
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Choices, Filter, Language, Names, Tracked
-from graph.core.viewer import AWAITING, MEDIATOR_IN_FULL, MEDIATOR_LISTED, Viewer
+from graph.core.viewer import MEDIATOR_AWAITING, MEDIATOR_IN_FULL, MEDIATOR_LISTED, PUBLIC_SEAT, Viewer
 from graph.core.vocabulary import Background, Employment, Gender, RecordStatus, Specialty
 
 
@@ -67,10 +67,11 @@ _FILTER = (
     " AND ($namePrefix IS NULL OR n.name STARTS WITH $namePrefix)"
     " AND ($nameContains IS NULL OR toLower(n.name) CONTAINS toLower($nameContains))"
     " AND ($organization IS NULL OR EXISTS {"
-    " (n)-[r:MEMBER_OF]->(:Organization {id: $organization}) WHERE r.until IS NULL OR r.until >= date() })"
+    " (n)-[r:MEMBER_OF]->(o:Organization {id: $organization}) WHERE (r.until IS NULL OR r.until >= date())"
+    " AND " + PUBLIC_SEAT + " })"
     " AND ($jurisdiction IS NULL OR EXISTS {"
-    " (n)-[r:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction})"
-    " WHERE r.until IS NULL OR r.until >= date() })"
+    " (n)-[r:MEMBER_OF]->(o:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction})"
+    " WHERE (r.until IS NULL OR r.until >= date()) AND " + PUBLIC_SEAT + " })"
     " AND " + MEDIATOR_LISTED
     + " WITH n WHERE CASE WHEN $minGrade IS NULL THEN true ELSE coalesce(" + CURRENT_GRADE_RANK + ", 99) <= $minGrade END"
 )
@@ -96,7 +97,7 @@ async def count_mediators(graph: Graph, *, where: MediatorFilter, viewer: Viewer
 async def mediators_by_id(graph: Graph, *, ids: Sequence[str], viewer: Viewer) -> dict[str, MediatorRecord]:
     rows = await graph.read(
         "UNWIND $ids AS id MATCH (n:Mediator {id: id})"
-        " WITH n, " + MEDIATOR_IN_FULL + " AS full WHERE full OR NOT " + AWAITING +
+        " WITH n, " + MEDIATOR_IN_FULL + " AS full WHERE full OR NOT " + MEDIATOR_AWAITING +
         " RETURN " + PROJECTION + " AS node",
         ids=list(ids),
         **viewer.params(),
