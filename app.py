@@ -178,7 +178,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
     )
     graphql = BearerAuthentication(endpoint, validator=validator, limiter=limiter)
     bearer = Middleware(BearerAuthentication, validator=validator, limiter=limiter)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *oauth_routes(config, graph),
@@ -190,6 +190,8 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
         middleware=[Middleware(GraphUnavailableResponse)],
         lifespan=lifespan,
     )
+    app.state.supervisor = supervisor
+    return app
 
 
 cli = typer.Typer(help="Mediation Registry: the registry and directory of mediation organizations and mediators.")

@@ -129,3 +129,16 @@ async def test_an_external_graph_that_goes_away_is_503_at_once_and_heals_when_it
     assert explained.json()["graph"]["lastError"]
     assert ready.status_code == 200 and ready.json()["graph"]["restarts"] == 0
     assert (after.status_code, after.json()) == (200, {"data": {"organizations": {"totalCount": 0}}})
+
+
+async def test_liveness_fails_only_when_the_supervisor_has_stopped(graph: Graph, tmp_path: Path) -> None:
+    app = create_app(app_settings(tmp_path), graph=graph)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=ISSUER
+    ) as http:
+        supervised = await http.get("/healthz")
+        await app.state.supervisor.stop()
+        unsupervised = await http.get("/healthz")
+
+    assert supervised.status_code == 200
+    assert (unsupervised.status_code, unsupervised.json()["status"]) == (503, "graph supervisor stopped")
