@@ -35,8 +35,11 @@ from auth.config import EXTERNAL_SCOPES
 from auth.middleware import BearerAuthentication
 from auth.scopes import UnknownScope, parse_scopes
 from auth.upload import ImportRefused, cli_importer, upload_route
-from graph.core.connection import GraphConnection, connect, graph_server
 from graph.core.driver import Graph, GraphError
+from graph.core.backup import BackupError, backup_embedded, restore_embedded
+from graph.core.connection import EmbeddedProcess, GraphConnection, connect, graph_server
+from graph.core.health import RETRY_AFTER_SECONDS
+from graph.core.supervisor import Supervisor
 from graph.core.embedded import EmbeddedServerError
 from graph.core.migrations import apply_migrations, is_migrated, schema_snapshot
 from resolvers.audit.trail import describe, verify_audit
@@ -45,6 +48,7 @@ from resolvers.roster.export import export_roster_file
 from resolvers.roster.importer import ImportReport, import_roster_file, roster_upload
 from schema.core.build import build_schema
 from schema.core.endpoint import RegistryGraphQL
+from schema.core.unavailable import GraphUnavailableResponse
 from seed.demo import announcement, demo_clients, graph_is_empty, load_demo
 from seed.generator import generate
 from seed.roster import timed
@@ -119,8 +123,10 @@ class Settings(BaseSettings):
         return path.read_text(encoding="utf-8").strip().encode()
 
 
-def create_app(settings: Settings, *, graph: Graph) -> Starlette:
-    """The ASGI app over an open graph; the lifespan migrates it and, in demo mode, seeds an empty one."""
+def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | None = None) -> Starlette:
+    """The ASGI app over an open graph; the lifespan migrates it and, in demo mode, seeds an empty one, and
+    supervises the graph (restarting `embedded` if it dies) for as long as the app runs."""
+    supervisor = Supervisor(graph, embedded=embedded)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -131,19 +137,29 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
                 await load_demo(graph, hash_key=settings.hash_key())
             if text := announcement(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer):
                 log.warning(text)
-        yield
+        supervisor.start()
+        try:
+            yield
+        finally:
+            await supervisor.stop()
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
+        """Liveness: the process can still heal itself (its supervisor runs), whatever the graph's state now."""
+        if supervisor.task is not None and not supervisor.alive:
+            return JSONResponse({"status": "graph supervisor stopped", "graph": graph.health.describe()}, status_code=503)
+        return JSONResponse({"status": "ok", "graph": graph.health.describe()})
 
     async def readyz(request: Request) -> Response:
+        """Readiness: the graph answers and is migrated; otherwise 503 with `Retry-After` and the reason."""
+        unavailable = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         try:
             ready = await is_migrated(graph)
-        except GraphError:
-            return JSONResponse({"status": "graph unreachable"}, status_code=503)
+        except GraphError as error:
+            body = {"status": "graph unavailable", "graph": graph.health.describe(), "error": str(error).splitlines()[0]}
+            return JSONResponse(body, status_code=503, headers=unavailable)
         if not ready:
-            return JSONResponse({"status": "migrations pending"}, status_code=503)
-        return JSONResponse({"status": "ready"})
+            return JSONResponse({"status": "migrations pending", "graph": graph.health.describe()}, status_code=503)
+        return JSONResponse({"status": "ready", "graph": graph.health.describe()})
 
     async def published_list(request: Request) -> Response:
         """A court's published invited list for notice boards and websites, as CSV or JSON."""
@@ -169,7 +185,7 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
     )
     graphql = BearerAuthentication(endpoint, validator=validator, limiter=limiter)
     bearer = Middleware(BearerAuthentication, validator=validator, limiter=limiter)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *oauth_routes(config, graph),
@@ -178,8 +194,11 @@ def create_app(settings: Settings, *, graph: Graph) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
+        middleware=[Middleware(GraphUnavailableResponse)],
         lifespan=lifespan,
     )
+    app.state.supervisor = supervisor
+    return app
 
 
 cli = typer.Typer(help="Mediation Registry: the registry and directory of mediation organizations and mediators.")
@@ -222,7 +241,8 @@ def serve(
         graph = connect(connection, settings)
         typer.echo(f"graph: {connection.uri} (database {connection.database})")
         typer.echo(f"GraphQL: http://{host}:{port}/graphql")
-        uvicorn.run(create_app(settings, graph=graph), host=host, port=port, log_level="info")
+        app = create_app(settings, graph=graph, embedded=connection.embedded)
+        uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @cli.command()
@@ -418,6 +438,32 @@ def export_roster_command(
     except ValueError as error:
         raise fail(str(error)) from None
     typer.echo(f"{rows} rows written to {output}")
+
+
+@cli.command("backup")
+def backup_command(file: Annotated[Path, typer.Argument(help="The ZIP file to write (must not exist).")]) -> None:
+    """Copy the embedded graph consistently to FILE, while the service runs (or on its own if none runs)."""
+    settings = Settings()
+    if settings.graph_uri:
+        raise fail("backup copies the embedded graph; on Neo4j use neo4j-admin database dump or online backup")
+    try:
+        size = backup_embedded(file, data_dir=settings.embedded_dir, database=settings.graph_database, heap=settings.graph_heap)
+    except (BackupError, EmbeddedServerError) as error:
+        raise fail(str(error)) from None
+    typer.echo(f"backup of {settings.graph_database} written to {file} ({size:,} bytes)")
+
+
+@cli.command("restore")
+def restore_command(file: Annotated[Path, typer.Argument(help="A ZIP made by `backup`.", exists=True, dir_okay=False)]) -> None:
+    """Restore a backup into the embedded graph's data directory, which must be empty."""
+    settings = Settings()
+    if settings.graph_uri:
+        raise fail("restore fills the embedded graph; on Neo4j use neo4j-admin database load")
+    try:
+        restore_embedded(file, data_dir=settings.embedded_dir, database=settings.graph_database)
+    except BackupError as error:
+        raise fail(str(error)) from None
+    typer.echo(f"restored {file} into {settings.embedded_dir}")
 
 
 @cli.command("rotate-keys")

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from auth.ratelimit import RateLimiter, retry_after
 from auth.tokens import TokenError, TokenValidator
 from graph.core.driver import GraphError
+from graph.core.health import RETRY_AFTER_SECONDS
 
 
 class BearerAuthentication:
@@ -38,7 +39,10 @@ class BearerAuthentication:
             await response(scope, receive, send)
             return
         except GraphError:
-            await JSONResponse({"error": "temporarily_unavailable"}, status_code=503)(scope, receive, send)
+            response = JSONResponse(
+                {"error": "temporarily_unavailable"}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+            )
+            await response(scope, receive, send)
             return
         client = scope.get("client")
         key = principal.client_id if principal else f"address:{client[0] if client else 'unknown'}"

@@ -40,6 +40,7 @@ from auth.server import (
 )
 from auth.tokens import TokenError, TokenValidator
 from graph.core.driver import Graph, GraphError
+from graph.core.health import RETRY_AFTER_SECONDS
 from graph.access.oauth import revoke_token_id, token_refusal
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -112,7 +113,8 @@ class OAuthRoutes:
         except InsecureTransportError as error:
             return self.server.handle_error_response(None, error)
         except GraphError:
-            return JSONResponse({"error": "temporarily_unavailable"}, status_code=503, headers=NO_STORE)
+            unavailable = {**NO_STORE, "Retry-After": str(RETRY_AFTER_SECONDS)}
+            return JSONResponse({"error": "temporarily_unavailable"}, status_code=503, headers=unavailable)
         return response
 
     async def _issued_token(self, token: str | None) -> IssuedToken | None:

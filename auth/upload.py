@@ -25,6 +25,7 @@ from auth.scopes import Scope
 from auth.tokens import NO_STORE, BearerError, insufficient_scope, www_authenticate
 from graph.audit.trail import Actor
 from graph.core.driver import Graph, GraphError
+from graph.core.health import RETRY_AFTER_SECONDS
 from graph.roster.bulk import importing_agency
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind
@@ -167,4 +168,5 @@ def _flag(value: str | None) -> bool:
 
 
 def _error(status: int, error: str, description: str) -> Response:
-    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=NO_STORE)
+    headers = {**NO_STORE, "Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else NO_STORE
+    return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import httpx
 import pytest
 
 from app import Settings, create_app
 from graph.core.driver import Graph, open_graph
-from graph.core.embedded import free_port
+from graph.core.embedded import EmbeddedServer, free_port
 from tests.conftest import GraphQLClient
 
 
@@ -52,10 +53,10 @@ async def test_an_unknown_field_is_a_validation_error(graph: Graph, gql: GraphQL
 
 
 async def test_a_failure_behind_the_api_is_masked_and_logged(
-    settings: Settings, caplog: pytest.LogCaptureFixture
+    settings: Settings, server: EmbeddedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    dead: Graph = open_graph(uri=f"bolt://127.0.0.1:{free_port()}", user="x", password="y", database="registry", retry_time=0.2)
-    app = create_app(settings, graph=dead)
+    refused: Graph = open_graph(uri=server.uri, user="x", password="wrong", database="registry", retry_time=0.2)
+    app = create_app(settings, graph=refused)
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://registry.test") as http:
@@ -66,7 +67,7 @@ async def test_a_failure_behind_the_api_is_masked_and_logged(
                     headers={"x-request-id": "req-42"},
                 )
     finally:
-        await dead.close()
+        await refused.close()
 
     assert response.status_code == 200
     assert response.json() == {
@@ -85,9 +86,10 @@ async def test_a_failure_behind_the_api_is_masked_and_logged(
 
 
 async def test_health_and_readiness(graph: Graph, client: httpx.AsyncClient) -> None:
-    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    up = {"state": "up", "since": graph.health.since.isoformat(timespec="seconds"), "lastError": None, "restarts": 0}
+    assert (await client.get("/healthz")).json() == {"status": "ok", "graph": up}
     ready = await client.get("/readyz")
-    assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready", "graph": up})
 
 
 async def test_readiness_fails_when_migrations_are_missing(graph: Graph, client: httpx.AsyncClient) -> None:
@@ -99,7 +101,7 @@ async def test_readiness_fails_when_migrations_are_missing(graph: Graph, client:
 
         await apply_migrations(graph)
 
-    assert (ready.status_code, ready.json()) == (503, {"status": "migrations pending"})
+    assert (ready.status_code, ready.json()["status"], ready.json()["graph"]["state"]) == (503, "migrations pending", "up")
 
 
 async def test_readiness_fails_when_the_graph_is_unreachable(settings: Settings) -> None:
@@ -111,4 +113,23 @@ async def test_readiness_fails_when_the_graph_is_unreachable(settings: Settings)
     finally:
         await dead.close()
 
-    assert (ready.status_code, ready.json()) == (503, {"status": "graph unreachable"})
+    assert (ready.status_code, ready.headers["retry-after"]) == (503, "5")
+    assert (ready.json()["status"], ready.json()["graph"]["state"]) == ("graph unavailable", "down")
+    assert ready.json()["graph"]["lastError"].startswith("Couldn't connect to 127.0.0.1")
+
+
+async def test_an_unreachable_graph_is_503_at_once_with_retry_after(settings: Settings) -> None:
+    dead: Graph = open_graph(uri=f"bolt://127.0.0.1:{free_port()}", user="x", password="y", database="registry", retry_time=0.2)
+    app = create_app(settings, graph=dead)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as http:
+            first = await http.post("/graphql", json={"query": "{ organizations { totalCount } }"})
+            started = time.monotonic()
+            second = await http.post("/graphql", json={"query": "{ organizations { totalCount } }"})
+            took = time.monotonic() - started
+    finally:
+        await dead.close()
+
+    assert (first.status_code, first.headers["retry-after"]) == (503, "5")
+    assert first.json()["errors"][0]["extensions"] == {"code": "GRAPH_UNAVAILABLE", "retryAfter": 5}
+    assert second.status_code == 503 and took < 0.5

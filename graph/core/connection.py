@@ -12,7 +12,7 @@ from typing import Protocol
 from pydantic import SecretStr
 
 from graph.core.driver import Graph, open_graph
-from graph.core.embedded import EmbeddedServer, start_embedded_server
+from graph.core.embedded import EmbeddedServer, port_is_taken, start_embedded_server
 
 
 class GraphSettings(Protocol):
@@ -40,12 +40,41 @@ class GraphSettings(Protocol):
     def graph_retry_time(self) -> float: ...
 
 
+class EmbeddedProcess:
+    """The embedded server this process started, and how to start it again on the same data directory and ports."""
+
+    def __init__(self, server: EmbeddedServer, *, heap: str) -> None:
+        self.server = server
+        self.heap = heap
+
+    def exit_code(self) -> int | None:
+        return self.server.process.poll()
+
+    def restart(self) -> EmbeddedServer:
+        """Start it again (blocking): the same ports if they are free, so the driver's URI stays valid; else new ones."""
+        old = self.server
+        old.stop(timeout=5.0)
+        same = not port_is_taken(old.bolt_port) and not port_is_taken(old.http_port)
+        self.server = start_embedded_server(
+            data_dir=old.data_dir,
+            database=old.database,
+            bolt_port=old.bolt_port if same else None,
+            http_port=old.http_port if same else None,
+            heap=self.heap,
+        )
+        return self.server
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
 @dataclass(frozen=True, slots=True)
 class GraphConnection:
     uri: str
     user: str
     password: str
     database: str
+    embedded: EmbeddedProcess | None = None
 
 
 @contextlib.contextmanager
@@ -62,10 +91,11 @@ def graph_server(settings: GraphSettings) -> Iterator[GraphConnection]:
         http_port=settings.graph_http_port,
         heap=settings.graph_heap,
     )
+    process = EmbeddedProcess(server, heap=settings.graph_heap)
     try:
-        yield GraphConnection(server.uri, server.user, server.password, server.database)
+        yield GraphConnection(server.uri, server.user, server.password, server.database, process)
     finally:
-        server.stop()
+        process.stop()
 
 
 def connect(connection: GraphConnection, settings: GraphSettings) -> Graph:

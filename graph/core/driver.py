@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
-from neo4j.exceptions import ConstraintError, DriverError, Neo4jError
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph.core.health import GraphHealth
 
 T = TypeVar("T")
 Row = dict[str, Any]
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
+CONNECTION_TIMEOUT = 5.0  # seconds to open a TCP connection: an unreachable server fails fast
 
 
 class GraphError(RuntimeError):
     """The graph could not be reached or refused a statement; never the caller's fault."""
+
+
+class GraphUnavailable(GraphError):
+    """The graph does not answer (down, or restarting): the request can be sent again later (HTTP 503)."""
+
+
+CONNECTION_FAILURES = (ServiceUnavailable, SessionExpired, OSError)
 
 
 class UniquenessViolation(GraphError):
@@ -36,7 +47,9 @@ class Graph:
     driver: AsyncDriver
     database: str
     timeout: float = 15.0
+    retry_time: float = 10.0
     round_trips: RoundTrips = field(default_factory=RoundTrips)
+    health: GraphHealth = field(default_factory=GraphHealth)
 
     async def rows(self, tx: AsyncManagedTransaction, text: LiteralString, **params: Any) -> list[Row]:
         """Run one statement inside a managed transaction and consume its rows there."""
@@ -57,23 +70,69 @@ class Graph:
         return await self.write_work(work)
 
     async def read_work(self, work: Work[T]) -> T:
-        try:
-            async with self.driver.session(database=self.database) as session:
-                return await session.execute_read(unit_of_work(timeout=self.timeout)(work))
-        except (Neo4jError, DriverError, OSError) as error:
-            raise GraphError(str(error)) from error
+        return await self._managed(work, write=False)
 
     async def write_work(self, work: Work[T]) -> T:
+        return await self._managed(work, write=True)
+
+    async def _managed(self, work: Work[T], *, write: bool) -> T:
+        """Fail at once while the graph is down; a connection failure marks it down (503), anything else is a
+        GraphError (500)."""
         try:
-            async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(unit_of_work(timeout=self.timeout)(work))
+            return await self.health.race(lambda: self._execute(work, write=write), GraphUnavailable)
         except ConstraintError as error:
             raise UniquenessViolation(str(error)) from error
-        except (Neo4jError, DriverError, OSError) as error:
+        except CONNECTION_FAILURES as error:
+            self.health.mark_down(_first_line(error))
+            raise GraphUnavailable(self.health.reason()) from error
+        except (Neo4jError, DriverError) as error:
             raise GraphError(str(error)) from error
+
+    async def _execute(self, work: Work[T], *, write: bool) -> T:
+        async with self.driver.session(database=self.database) as session:
+            managed = unit_of_work(timeout=self.timeout)(work)
+            if write:
+                return await session.execute_write(managed)
+            return await session.execute_read(managed)
+
+    async def probe(self, *, timeout: float) -> None:
+        """One `RETURN 1`, not retried and not guarded by the health state; raises what the driver raises."""
+
+        async def ping() -> None:
+            async with self.driver.session(database=self.database, max_transaction_retry_time=0) as session:
+                await session.execute_read(lambda tx: _consume(tx, "RETURN 1 AS ok"))
+
+        await asyncio.wait_for(ping(), timeout)
+
+    async def reopen(self, *, uri: str, user: str, password: str) -> None:
+        """Point at a server that came back at another address (an embedded server restarted on new ports)."""
+        old, self.driver = self.driver, open_driver(
+            uri=uri, user=user, password=password, timeout=self.timeout, retry_time=self.retry_time
+        )
+        await old.close()
 
     async def close(self) -> None:
         await self.driver.close()
+
+
+async def _consume(tx: AsyncManagedTransaction, text: LiteralString) -> None:
+    await (await tx.run(text)).consume()
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def open_driver(*, uri: str, user: str, password: str, timeout: float, retry_time: float) -> AsyncDriver:
+    return AsyncGraphDatabase.driver(
+        uri,
+        auth=(user, password),
+        max_connection_pool_size=50,
+        max_transaction_retry_time=retry_time,
+        connection_acquisition_timeout=timeout,
+        connection_timeout=min(timeout, CONNECTION_TIMEOUT),
+    )
 
 
 def open_graph(
@@ -81,13 +140,8 @@ def open_graph(
 ) -> Graph:
     """Create the driver; nothing connects until the first statement.
 
-    Transient failures (a busy page on ArcadeDB, a cluster leader switch) are retried for `retry_time` seconds.
+    Transient failures (a busy page on ArcadeDB, a cluster leader switch) are retried for `retry_time` seconds,
+    unless the graph is marked down meanwhile (see `graph.core.health`).
     """
-    driver = AsyncGraphDatabase.driver(
-        uri,
-        auth=(user, password),
-        max_connection_pool_size=50,
-        max_transaction_retry_time=retry_time,
-        connection_acquisition_timeout=timeout,
-    )
-    return Graph(driver=driver, database=database, timeout=timeout)
+    driver = open_driver(uri=uri, user=user, password=password, timeout=timeout, retry_time=retry_time)
+    return Graph(driver=driver, database=database, timeout=timeout, retry_time=retry_time)

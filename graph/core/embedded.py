@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import ctypes.util
 import os
 import secrets
@@ -21,6 +22,7 @@ PACKAGE_DIR = Path(arcadedb_embedded.__file__).resolve().parent
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 ROOT_USER = "root"
 PR_SET_PDEATHSIG = 1
+ENDPOINT_FILE = "server.json"  # where a running server's pid and ports are, for `backup` from another process
 
 
 class EmbeddedServerError(RuntimeError):
@@ -35,8 +37,14 @@ class EmbeddedServer:
     password: str
     database: str
     data_dir: Path
+    http_port: int = 0
+
+    @property
+    def bolt_port(self) -> int:
+        return int(self.uri.rsplit(":", 1)[1])
 
     def stop(self, *, timeout: float = 20.0) -> None:
+        (self.data_dir / ENDPOINT_FILE).unlink(missing_ok=True)
         if self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -141,13 +149,47 @@ def start_embedded_server(
         preexec_fn=_stop_with_parent,
     )
     log.close()
-    server = EmbeddedServer(process, f"bolt://127.0.0.1:{bolt}", ROOT_USER, password, database, root)
+    server = EmbeddedServer(process, f"bolt://127.0.0.1:{bolt}", ROOT_USER, password, database, root, http)
     try:
         wait_until_ready(server, timeout=ready_timeout)
     except BaseException:
         server.stop()
         raise
+    endpoint = root / ENDPOINT_FILE
+    endpoint.touch(mode=0o600)
+    endpoint.write_text(json.dumps({"pid": process.pid, "bolt_port": bolt, "http_port": http}), encoding="utf-8")
     return server
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """Where a running embedded server listens, as recorded in its data directory."""
+
+    pid: int
+    bolt_port: int
+    http_port: int
+
+
+def running_endpoint(data_dir: Path) -> Endpoint | None:
+    """The server another process started on this data directory and still runs, if any (from `server.json`)."""
+    try:
+        recorded = json.loads((data_dir / ENDPOINT_FILE).read_text(encoding="utf-8"))
+        endpoint = Endpoint(int(recorded["pid"]), int(recorded["bolt_port"]), int(recorded["http_port"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not _alive(endpoint.pid) or not _accepts(endpoint.http_port):
+        return None
+    return endpoint
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _stop_with_parent() -> None:

@@ -7,6 +7,7 @@ import logging
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from resolvers import RETRY_AFTER_SECONDS, GraphUnavailable
 from resolvers.core.errors import InputError
 
 log = logging.getLogger("registry.graphql")
@@ -21,10 +22,17 @@ class ClientErrors(MaskErrors):
     @staticmethod
     def _unexpected(error: GraphQLError) -> bool:
         original = error.original_error
-        return original is not None and not isinstance(original, InputError | GraphQLError)
+        return original is not None and not isinstance(original, InputError | GraphQLError | GraphUnavailable)
 
     def _request_id(self) -> str:
         return str(getattr(self.execution_context.context, "request_id", ""))
+
+    def _unavailable(self) -> None:
+        """The whole answer is 503 with `Retry-After`: the request can be sent again as it is."""
+        response = getattr(self.execution_context.context, "response", None)
+        if response is not None:
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         log.error("unexpected error [request %s] at %s", self._request_id(), error.path, exc_info=error.original_error)
@@ -35,7 +43,11 @@ class ClientErrors(MaskErrors):
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         for error in errors:
             original = error.original_error
-            if isinstance(original, InputError):
+            if isinstance(original, GraphUnavailable):
+                error.message = "The graph is unavailable; retry later."
+                error.extensions = {"code": "GRAPH_UNAVAILABLE", "retryAfter": RETRY_AFTER_SECONDS}
+                self._unavailable()
+            elif isinstance(original, InputError):
                 error.extensions = {**(error.extensions or {}), "code": original.code, "field": original.field}
             elif original is None and not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}

@@ -1,0 +1,36 @@
+"""Outside GraphQL too (OAuth, uploads, published lists), a graph that does not answer is 503 with `Retry-After`."""
+
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from resolvers import RETRY_AFTER_SECONDS, GraphUnavailable
+
+
+class GraphUnavailableResponse:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except GraphUnavailable:
+            if started:
+                raise
+            response = JSONResponse(
+                {"error": "temporarily_unavailable", "error_description": "The graph is unavailable; retry later."},
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+            await response(scope, receive, send)
