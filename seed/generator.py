@@ -366,7 +366,9 @@ def attendance_batches(trainings: list[Row]) -> Iterator[list[Row]]:
         yield batch
 
 
-async def generate(graph: Graph, *, scale: float, hash_key: bytes, progress: bool = False) -> dict[str, int]:
+async def generate(
+    graph: Graph, *, scale: float, hash_key: bytes, progress: bool = False, fast: bool = False
+) -> dict[str, int]:
     """Generate and load a roster at `scale` of national size; returns the rows loaded by kind."""
     plan = Plan.at(scale)
     counts: Counter[str] = Counter()
