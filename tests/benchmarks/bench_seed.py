@@ -1,10 +1,9 @@
 """Benchmark of `seed --scale F` into an empty embedded graph: time, rows per second, peak memory and disk.
 
-    python tests/benchmarks/bench_seed.py --scale 0.1 [--heap 2g] [--serial] [--data-dir /tmp/x]
+    python tests/benchmarks/bench_seed.py --scale 0.1 [--heap 2g] [--data-dir /tmp/x]
 
 Starts its own embedded graph server in a temporary directory (or `--data-dir`, which must not exist and is
-deleted afterwards), migrates it, runs the generator (the pipelined fast path, or the serial MERGE path with
-`--serial`), prints rows per second, the peak resident memory of the server and of Python (this process and
+deleted afterwards), migrates it, runs the generator, prints rows per second, the peak resident memory of the server and of Python (this process and
 its generator processes) and the size of the data directory. Not collected by pytest (its name is no test_*.py).
 """
 
@@ -57,11 +56,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     try:
         await apply_migrations(graph)
         started = time.perf_counter()
-        counts = await generate(graph, scale=args.scale, hash_key=HASH_KEY, fast=not args.serial)
+        counts = await generate(graph, scale=args.scale, hash_key=HASH_KEY)
         seconds = time.perf_counter() - started
         rows = sum(counts.values())
         print(", ".join(f"{n:,} {kind}" for kind, n in counts.items()))
-        print(f"scale {args.scale} ({'serial' if args.serial else 'fast'}): {rows:,} rows in {seconds:.1f} s"
+        print(f"scale {args.scale} : {rows:,} rows in {seconds:.1f} s"
               f" = {rows / seconds:,.0f} rows/s, {counts['mediators'] / seconds:,.0f} mediators/s")
     finally:
         done.set()
@@ -79,7 +78,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--heap", default="2g", help="the embedded server's Java heap")
-    parser.add_argument("--serial", action="store_true", help="the serial MERGE path, for comparison")
     parser.add_argument("--data-dir", type=Path, help="scratch directory (must not exist; deleted afterwards)")
     args = parser.parse_args()
     if args.data_dir:
