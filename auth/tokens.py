@@ -20,6 +20,7 @@ from joserfc import jws, jwt
 from joserfc.errors import BadSignatureError, ClaimError, InvalidKeyIdError, JoseError
 from joserfc.jwk import Key, KeySet
 
+from auth.config import LEEWAY
 from auth.principal import Principal
 from auth.scopes import Scope, UnknownScope, parse_scopes
 from graph.core.driver import Graph
@@ -27,7 +28,6 @@ from graph.access.oauth import token_refusal
 from graph.core.vocabulary import AgencyKind
 
 REALM = "mediation-registry"
-LEEWAY = 30
 MAX_TOKEN_LENGTH = 8192
 ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
 REQUIRED_CLAIMS = ("iss", "aud", "exp", "iat", "jti", "sub", "client_id", "scope", "agency", "agency_kind")

@@ -28,10 +28,10 @@ from graph.core.driver import Graph, GraphError
 from graph.core.health import RETRY_AFTER_SECONDS
 from graph.roster.bulk import importing_agency
 from graph.core.viewer import Viewer
-from graph.core.vocabulary import AgencyKind
+from graph.core.vocabulary import AgencyKind, RosterMediaType
 
 MAX_BYTES = 50 * 1024 * 1024
-MEDIA_TYPES = frozenset({"text/csv", "application/x-ndjson"})
+MEDIA_TYPES = frozenset(RosterMediaType)
 
 
 @dataclass(frozen=True, slots=True)

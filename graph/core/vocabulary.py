@@ -134,3 +134,10 @@ class Specialty(StrEnum):
     CONSUMER = "CONSUMER"
     CONSTRUCTION = "CONSTRUCTION"
     ENVIRONMENT = "ENVIRONMENT"
+
+
+class RosterMediaType(StrEnum):
+    """The media types of a roster file, on the wire (`POST /roster/import`) and on disk."""
+
+    CSV = "text/csv"
+    NDJSON = "application/x-ndjson"

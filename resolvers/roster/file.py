@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from graph.core.records import native
+from graph.core.vocabulary import RosterMediaType
 
 COLUMNS: tuple[str, ...] = (
     "record", "organization_key", "name", "kind", "jurisdiction", "sectors", "credit_code", "public_phone",
@@ -29,8 +30,8 @@ PAGE = 1_000
 
 
 class RosterFormat(StrEnum):
-    CSV = "text/csv"
-    NDJSON = "application/x-ndjson"
+    CSV = RosterMediaType.CSV.value
+    NDJSON = RosterMediaType.NDJSON.value
 
     @classmethod
     def for_path(cls, path: Path) -> RosterFormat:
