@@ -106,7 +106,7 @@ async def test_a_partner_registers_a_pending_organization_affiliated_with_it(dem
         ({"creditCode": "9111000060003734"}, "creditCode"),
         ({"jurisdiction": "110101"}, "jurisdiction"),  # a well-formed code the graph does not hold
         ({"name": "商"}, "name"),
-        ({"publicPhone": "call us"}, "public_phone"),
+        ({"publicPhone": "call us"}, "publicPhone"),
     ],
 )
 async def test_registration_is_validated_as_filing_is(
