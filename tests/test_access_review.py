@@ -204,7 +204,7 @@ async def test_a_court_cannot_take_another_court_s_case_number_by_writing_it_the
     squatted = await data(yucheng, REFER, input=referral("(2026)川0107民诉前调字第555号", YAAN[0]))
 
     assert (squatted["__typename"], squatted.get("code"), squatted.get("field")) == (
-        "ValidationProblem", "VALIDATION", "caseCode"
+        "ForbiddenByAgencyProblem", "FORBIDDEN_BY_AGENCY", "caseCode"
     ), squatted
     assert await graph_size(demo) == before
     own = await data(wuhou, REFER, input=referral("(2026)川0107民诉前调555号", TRAFFIC[0]))
@@ -223,7 +223,7 @@ async def test_a_court_does_not_read_another_agency_s_case_through_a_mediator_s_
     demo: Graph, as_agency: AsAgency
 ) -> None:
     union = await as_agency(UNION, "cases:write")
-    saved = await data(union, UNION_REFER, input={**referral("(2026)川0107民诉前调777号", LABOUR[0]), "caseType": "LABOUR"})
+    saved = await data(union, UNION_REFER, input={**referral("(2026)总工调字第777号", LABOUR[0]), "caseType": "LABOUR"})
     assert saved["__typename"] == "CaseSaved", saved
     court = await as_agency(WUHOU_COURT, "roster:read audit:read")
 
