@@ -204,7 +204,7 @@ async def test_a_court_cannot_take_another_court_s_case_number_by_writing_it_the
     squatted = await data(yucheng, REFER, input=referral("(2026)川0107民诉前调字第555号", YAAN[0]))
 
     assert (squatted["__typename"], squatted.get("code"), squatted.get("field")) == (
-        "ValidationProblem", "VALIDATION", "caseCode"
+        "ForbiddenByAgencyProblem", "FORBIDDEN_BY_AGENCY", "caseCode"
     ), squatted
     assert await graph_size(demo) == before
     own = await data(wuhou, REFER, input=referral("(2026)川0107民诉前调555号", TRAFFIC[0]))
@@ -223,7 +223,7 @@ async def test_a_court_does_not_read_another_agency_s_case_through_a_mediator_s_
     demo: Graph, as_agency: AsAgency
 ) -> None:
     union = await as_agency(UNION, "cases:write")
-    saved = await data(union, UNION_REFER, input={**referral("(2026)川0107民诉前调777号", LABOUR[0]), "caseType": "LABOUR"})
+    saved = await data(union, UNION_REFER, input={**referral("(2026)总工调字第777号", LABOUR[0]), "caseType": "LABOUR"})
     assert saved["__typename"] == "CaseSaved", saved
     court = await as_agency(WUHOU_COURT, "roster:read audit:read")
 
@@ -252,3 +252,20 @@ async def test_the_audit_trail_never_shows_personal_data(demo: Graph, as_agency:
     shown = json.loads(trail[0]["after"])
     assert (shown["phone"], shown["identityMasked"]) == ("[redacted]", "[redacted]")
     assert shown["name"] == "测试41"
+
+
+async def test_a_bureau_cannot_take_over_another_bureau_s_mediator_through_add_membership(
+    demo: Graph, as_agency: AsAgency
+) -> None:
+    """Issue 12: addMembership checked the organization's reach only, and the new MEMBER_OF edge then put the
+    other bureau's mediator (phone, identity mask, amendMediator) in the caller's reach."""
+    wuhou = await as_agency(WUHOU_BUREAU, "roster:write")
+    org = next(o["id"] for o in ROSTER.organizations if o["props"]["name"] == "成都市武侯区医疗纠纷人民调解委员会")
+    before = await graph_size(demo)
+
+    taken = await data(wuhou, "mutation($m: ID!, $input: MembershipInput!) { addMembership(mediatorId: $m,"
+                       " input: $input) { __typename ... on Problem { code field } } }",
+                       m=YAAN[0], input={"organizationId": org, "role": "MEMBER", "since": day(-1).isoformat()})
+
+    assert taken == {"__typename": "ForbiddenByAgencyProblem", "code": "FORBIDDEN_BY_AGENCY", "field": "mediatorId"}
+    assert await graph_size(demo) == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.courts.case_code import CaseCodeError, parse_case_code
+from resolvers.courts.case_code import CaseCodeError, foreign_court, parse_case_code
 
 PARSED = [
     ("(2024)浙02民诉前调595号", 2024, "浙02", "民诉前调", 595, None, False),
@@ -73,3 +73,18 @@ def test_pre_filing_numbers_are_recognised() -> None:
 def test_what_is_not_a_case_number_is_refused_with_the_reason(text: str, message: str) -> None:
     with pytest.raises(CaseCodeError, match=message):
         parse_case_code(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "foreign"),
+    [
+        ("(2026)川0107民初8888号", "川0107", None),
+        ("(2026)川0107民初8888号", "川01", "川0107"),
+        ("(2026)川0107民初8888号", None, "川0107"),  # a partner, or a court without a code
+        ("(2026)川0107民初字第8888号", None, "川0107"),  # the old way of writing it names the court all the same
+        ("(2026)总工调字第12号", None, None),  # a partner's own number names no court
+        ("(2011)武民初字第123号", "川0107", None),
+    ],
+)
+def test_a_number_that_names_a_court_is_recorded_only_by_that_court(text: str, own: str | None, foreign: str | None) -> None:
+    assert foreign_court(parse_case_code(text), own) == foreign

@@ -153,7 +153,7 @@ async def test_two_racing_referrals_of_one_number_leave_one_case(wuhou: GraphQLC
 @pytest.mark.parametrize(
     ("change", "field"),
     [
-        ({"caseCode": "(2026)川1802民初5号", "referral": "ENTRUSTED", "procedure": "SIMPLE"}, "caseCode"),
+        ({"caseCode": "(2026)川1802民初5号", "referral": "ENTRUSTED", "procedure": "SIMPLE"}, "caseCode!"),
         ({"caseCode": "川0107民初5号"}, "caseCode"),
         ({"caseCode": "(2026)川0107民初5号", "referral": "ENTRUSTED"}, "procedure"),
         ({"caseCode": "(2026)川0107民诉前调5号", "referral": "ENTRUSTED", "procedure": "ORDINARY"}, "referral"),
@@ -168,7 +168,8 @@ async def test_a_referral_that_breaks_a_rule_writes_nothing(
 
     saved = await payload(wuhou, REFER, referral("(2026)川0107民诉前调5号", LABOUR[0]) | change)
 
-    assert (saved["__typename"], saved["field"]) == ("ValidationProblem", field)
+    kind = "ForbiddenByAgencyProblem" if field.endswith("!") else "ValidationProblem"  # another court's number
+    assert (saved["__typename"], saved["field"]) == (kind, field.rstrip("!"))
     assert await counts(demo) == before
 
 
@@ -184,12 +185,34 @@ async def test_a_court_refers_only_to_mediators_on_its_list(wuhou: GraphQLClient
 async def test_a_partner_refers_only_to_mediators_affiliated_with_it(demo: Graph, as_agency: AsAgency) -> None:
     union = await as_agency(UNION, "cases:write")
 
-    ours = await payload(union, REFER, referral("(2026)川0107民诉前调7号", LABOUR[2]))
-    theirs = await payload(union, REFER, referral("(2026)川0107民诉前调8号", TRAFFIC[0]))
+    ours = await payload(union, REFER, referral("(2026)总工调字第7号", LABOUR[2]))
+    theirs = await payload(union, REFER, referral("(2026)总工调字第8号", TRAFFIC[0]))
 
     assert ours["case"]["referringAgency"]["id"] == agency(UNION)
     assert (theirs["code"], theirs["field"]) == ("FORBIDDEN_BY_AGENCY", "mediatorId")
     assert (await counts(demo))[0] == 1
+
+
+async def test_a_partner_cannot_take_a_court_s_case_number(demo: Graph, as_agency: AsAgency) -> None:
+    """Issue 12: the union recorded (2026)川0107民初8888号, which carries the Wuhou court's code, and the court's own
+    record of that case was then refused as a duplicate."""
+    union = await as_agency(UNION, "cases:write")
+    before = await counts(demo)
+
+    taken = await payload(union, REFER, referral("(2026)川0107民初8888号", LABOUR[2]))
+    legacy_form = await payload(union, REFER, referral("(2026)川0107民初字第8888号", LABOUR[2]))
+
+    for refused in (taken, legacy_form):
+        assert (refused["__typename"], refused["code"], refused["field"]) == (
+            "ForbiddenByAgencyProblem", "FORBIDDEN_BY_AGENCY", "caseCode"
+        ), refused
+        assert "川0107" in refused["message"]
+    assert await counts(demo) == before
+    court = await as_agency(WUHOU, COURT_SCOPES)
+    await invited(court, LABOUR[2])
+    own = await payload(court, REFER, referral("(2026)川0107民初8888号", LABOUR[2], referral="ENTRUSTED",
+                                               procedure="ORDINARY"))
+    assert own["__typename"] == "CaseSaved", own
 
 
 async def test_an_extension_needs_every_party_s_consent(wuhou: GraphQLClient) -> None:
@@ -207,7 +230,8 @@ async def test_an_extension_needs_every_party_s_consent(wuhou: GraphQLClient) ->
 async def test_extensions_have_no_cap_unless_the_court_s_policy_sets_one(demo: Graph, as_agency: AsAgency) -> None:
     await demo.write(
         "MATCH (j:Jurisdiction {code: '510000'})"
-        " CREATE (c:Agency:Court {id: $id, name: $name, kind: 'COURT', level: 'BASIC'})-[:HAS_JURISDICTION]->(j)",
+        " CREATE (c:Agency:Court {id: $id, name: $name, kind: 'COURT', level: 'BASIC', courtCode: '豫9001'})"
+        "-[:HAS_JURISDICTION]->(j)",
         id=agency(JIYUAN), name=JIYUAN,
     )
     jiyuan, wuhou = await as_agency(JIYUAN, COURT_SCOPES), await as_agency(WUHOU, COURT_SCOPES)

@@ -31,7 +31,7 @@ from resolvers.core.outcomes import (
     not_found,
 )
 from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
-from resolvers.courts.case_code import CaseCodeError, parse_case_code
+from resolvers.courts.case_code import CaseCodeError, foreign_court, parse_case_code
 from resolvers.courts.case_rules import (
     Acceptance,
     Closing,
@@ -83,11 +83,15 @@ async def record_case_referral(writer: Writer, raw: dict[str, Any], *, idempoten
             raise not_found("mediator", "mediatorId")
         if facts["status"] != RecordStatus.FILED.value:
             raise invalid([FieldProblem("mediatorId", "Only a FILED mediator may be referred a case.")])
+        own_code = facts["courtCode"] if writer.agency_kind is AgencyKind.COURT else None
+        issuer = foreign_court(code, own_code)
+        if issuer is not None:
+            raise forbidden(
+                f"This number carries the code of court {issuer}; only that court records it"
+                " (a partner agency numbers its own cases without a court code, e.g. (2026)总工调字第12号).",
+                "caseCode",
+            )
         if writer.agency_kind is AgencyKind.COURT:
-            court_code = facts["courtCode"]
-            if court_code and (not code.legacy or code.names_court) and code.court_code != court_code:
-                message = f"This number was issued by court {code.court_code}; the calling court's code is {court_code}."
-                raise invalid([FieldProblem("caseCode", message)])
             if not facts["invited"]:
                 raise forbidden("A court refers cases only to mediators on its specially invited list.", "mediatorId")
         elif not facts["affiliated"]:

@@ -70,6 +70,17 @@ class CaseCode:
         return "诉前" in self.type_code
 
 
+def foreign_court(code: CaseCode, own_court_code: str | None) -> str | None:
+    """The court code a number carries when the caller may not record it: a number that names a court (a
+    court code, in the modern or the pre-2016 form) is recorded only by that court. `own_court_code` is the
+    caller's court code (None for a partner agency, or a court without one). A free pre-2016 abbreviation
+    (武) names no court, so anyone may record it: partners number their own cases that way, e.g.
+    "(2026)总工调字第12号"."""
+    if code.names_court and code.court_code != own_court_code:
+        return code.court_code
+    return None
+
+
 def _normalized(text: str) -> str:
     """Full-width digits and letters to ASCII (NFKC keeps the brackets apart), spaces removed."""
     folded = "".join(unicodedata.normalize("NFKC", ch) if ch.isdigit() else ch for ch in text)

@@ -288,8 +288,12 @@ async def add_membership(
     membership = validated(MembershipInput, raw)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
-        if await mediator_state(writer.graph, tx, id=mediator_id, viewer=writer.viewer) is None:
+        state = await mediator_state(writer.graph, tx, id=mediator_id, viewer=writer.viewer)
+        if state is None:
             raise not_found("mediator", "mediatorId")
+        if not state["allowed"]:
+            # Joining a mediator to one of your organizations would bring it into your reach (issue 12).
+            raise forbidden("The mediator serves no organization inside the bureau's jurisdiction.", "mediatorId")
         return mediator_id, [await join(writer, tx, mediator_id, membership, operation="addMembership")]
 
     entity, replayed = await unit_of_work(
