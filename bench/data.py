@@ -21,7 +21,7 @@ HEX = "0123456789abcdef"
 INVITED_MEDIATORS = HEX[:3]  # ids ending in one of these: 3/16 of a county's mediators
 INVITED_ORGANIZATIONS = HEX[:2]  # 1/8 of a county's organizations
 WITH_CASES = HEX[3:8]  # 5/16 of mediators get one closed and one open case with their county's basic court
-GRADED = HEX[8:10]  # 1/8 get a decided grade
+GRADED = HEX[6:10]  # 1/4 get a decided grade (overlapping those with cases)
 PANELS = ["FAMILY", "NEIGHBOURHOOD", "LABOUR", "CONTRACT", "ROAD_TRAFFIC"]
 
 
@@ -175,10 +175,10 @@ def fixtures(bolt: Bolt) -> Fixtures:
         bureau = one("MATCH (b:JudicialBureau)-[:GOVERNS]->(:Jurisdiction {code: $c}) RETURN b.id AS id", c=county)["id"]
         admin = one("MATCH (a:PlatformAdmin) RETURN a.id AS id")["id"]
         mediator = one(
-            "MATCH (:Court {id: $court})-[:INVITES]->(m:Mediator)-[:ASSESSED]->(:GradeAssessment)"
-            " WHERE EXISTS { (m)-[:HANDLED]->() } AND EXISTS { (m)-[:COMPLETED]->() }"
-            " RETURN m.id AS id ORDER BY m.id LIMIT 1",
-            court=court,
+            "MATCH (m:Mediator)-[:ASSESSED]->(:GradeAssessment) WHERE EXISTS { (m)-[:COMPLETED]->() }"
+            " AND EXISTS { (m)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $county}) }"
+            " RETURN m.id AS id ORDER BY EXISTS { (m)-[:HANDLED]->() } DESC, m.id LIMIT 1",
+            county=county,
         )["id"]
         organization = one(
             "MATCH (o:Organization {kind: 'LAWYER_STUDIO', status: 'FILED'})-[:LOCATED_IN]->(:Jurisdiction {code: $c})"
