@@ -44,7 +44,6 @@ MEDIATOR = """query($id: ID!) {
     trainings { title form hours completedAt }
     trainingHours(year: 2026)
     grade
-    gradeHistory { scheme grade status decidedAt validUntil }
     invitedBy { id name }
   }
   cases(mediatorId: $id, first: 10) { cases { caseCode caseType stage acceptedAt deadline outcome closedAt overdue } hasNextPage }
@@ -60,8 +59,8 @@ FIND = """query($court: ID!, $county: String!) {
 REPORT = """query($code: String!) {
   jurisdictionReport(jurisdiction: $code) {
     jurisdictionCode jurisdictionName
-    organizations { total byKind { kind count } byStatus { status count } }
-    mediators { total fullTime fullTimeRatio ungraded byGrade { grade count } }
+    organizations { total byKind { kind organizations } byStatus { status count } }
+    mediators { total fullTime fullTimeRatio ungraded byGrade { scheme grade } }
     training { year mediators met share }
     understaffedOrganizations(first: 20) { totalCount }
     compositionBreaches(first: 20) { totalCount }

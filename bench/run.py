@@ -62,8 +62,13 @@ async def direct_figures(bolt: Bolt, env: dict[str, str], ops: list[Op], headers
         for op in ops:
             writes = op.query.lstrip().startswith("mutation")
             captures = []
-            for _ in range(min(requests, 50) if writes else 1):
-                captures.append(await direct.capture(client, graph, {"query": op.query, "variables": op.variables()}, headers[op.caller]))
+            try:
+                for _ in range(min(requests, 50) if writes else 1):
+                    body = {"query": op.query, "variables": op.variables()}
+                    captures.append(await direct.capture(client, graph, body, headers[op.caller]))
+            except RuntimeError as error:
+                print(f"  op {op.key}: not replayed: {error}")
+                continue
             if not writes:
                 captures = captures * requests
             figures = rows[op.key]
