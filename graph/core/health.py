@@ -11,8 +11,10 @@ import contextlib
 import enum
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
+
+from graph.core import clock
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 5
@@ -27,7 +29,7 @@ class GraphState(enum.StrEnum):
 @dataclass(slots=True)
 class GraphHealth:
     state: GraphState = GraphState.UP
-    since: datetime = field(default_factory=lambda: datetime.now(UTC))
+    since: datetime = field(default_factory=clock.now)
     last_error: str | None = None
     restarts: int = 0
     _down: asyncio.Event = field(default_factory=asyncio.Event)
@@ -38,13 +40,13 @@ class GraphHealth:
 
     def mark_down(self, error: str, *, state: GraphState = GraphState.DOWN) -> None:
         if self.state is not state:
-            self.state, self.since = state, datetime.now(UTC)
+            self.state, self.since = state, clock.now()
         self.last_error = error
         self._down.set()
 
     def mark_up(self) -> None:
         if self.state is not GraphState.UP:
-            self.state, self.since = GraphState.UP, datetime.now(UTC)
+            self.state, self.since = GraphState.UP, clock.now()
         self._down.clear()
 
     def reason(self) -> str:
