@@ -13,6 +13,7 @@ from graph.directory.agency import merge_agencies
 from graph.roster.credential import merge_credentials
 from graph.core.driver import Graph
 from graph.directory.jurisdiction import merge_jurisdictions
+from graph.directory import listing
 from graph.directory.mediator import merge_mediators
 from graph.roster.membership import merge_memberships
 from graph.directory.organization import merge_organizations
@@ -82,6 +83,11 @@ async def load_roster(graph: Graph, roster: Roster, *, progress: Progress | None
     await batches("organizations", roster.organizations, lambda chunk: merge_organizations(graph, rows=chunk))
     await batches("mediators", roster.mediators, lambda chunk: merge_mediators(graph, rows=chunk))
     await batches("memberships", roster.memberships, lambda chunk: merge_memberships(graph, rows=chunk))
+    await listing.index_loaded(
+        graph,
+        organizations=[str(row["id"]) for row in roster.organizations],
+        mediators=[str(row["id"]) for row in roster.mediators],
+    )
     await batches("credentials", roster.credentials, lambda chunk: merge_credentials(graph, rows=chunk))
     await batches("trainings", roster.trainings, lambda chunk: merge_trainings(graph, rows=chunk))
     return roster.counts()

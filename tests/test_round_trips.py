@@ -20,7 +20,7 @@ query($first: Int) {
 
 
 @pytest.mark.parametrize("first", [10, 100])
-async def test_a_three_level_query_costs_at_most_four_round_trips(
+async def test_a_three_level_query_costs_at_most_five_round_trips(
     demo: Graph, gql: GraphQLClient, first: int
 ) -> None:
     body = await gql(THREE_LEVELS, first=first)
@@ -29,7 +29,8 @@ async def test_a_three_level_query_costs_at_most_four_round_trips(
     edges = body["data"]["mediators"]["edges"]
     assert len(edges) == first
     assert all(edge["node"]["memberships"][0]["organization"]["jurisdiction"]["path"] for edge in edges)
-    assert demo.round_trips.count <= 4
+    # the page is a window of an index (two statements in one transaction), the count one, each level one
+    assert demo.round_trips.count <= 5
 
 
 async def test_round_trips_do_not_grow_with_the_page(demo: Graph, gql: GraphQLClient) -> None:
@@ -55,5 +56,6 @@ async def test_organization_members_with_credentials_and_training_are_batched(
 
     assert "errors" not in body
     assert len(body["data"]["organizations"]["edges"]) == 93
-    # the token's revocation check, organizations, their members, the members' credentials and training
-    assert demo.round_trips.count == 5
+    # the token's revocation check, organizations (a window of an index: two statements in one transaction),
+    # their members, the members' credentials and training
+    assert demo.round_trips.count == 6

@@ -124,6 +124,46 @@ MIGRATIONS: tuple[Migration, ...] = (
             " DELETE old",
         ),
     ),
+    Migration(
+        11,
+        "directory: subtree keys on organizations and membership listings, so reads follow their answer",
+        (
+            "CREATE INDEX organization_name_key IF NOT EXISTS FOR (n:Organization) ON (n.nameKey)",
+            "CREATE INDEX organization_in_province IF NOT EXISTS FOR (n:Organization) ON (n.inProvince)",
+            "CREATE INDEX organization_in_city IF NOT EXISTS FOR (n:Organization) ON (n.inCity)",
+            "CREATE INDEX organization_in_county IF NOT EXISTS FOR (n:Organization) ON (n.inCounty)",
+            "CREATE INDEX organization_in_township IF NOT EXISTS FOR (n:Organization) ON (n.inTownship)",
+            "CREATE INDEX organization_in_village IF NOT EXISTS FOR (n:Organization) ON (n.inVillage)",
+            "CREATE INDEX mediator_name_key IF NOT EXISTS FOR (n:Mediator) ON (n.nameKey)",
+            "CREATE INDEX listing_mediator IF NOT EXISTS FOR (n:Listing) ON (n.mediator)",
+            "CREATE INDEX listing_organization IF NOT EXISTS FOR (n:Listing) ON (n.organization)",
+            "CREATE INDEX listing_in_province IF NOT EXISTS FOR (n:Listing) ON (n.inProvince)",
+            "CREATE INDEX listing_in_city IF NOT EXISTS FOR (n:Listing) ON (n.inCity)",
+            "CREATE INDEX listing_in_county IF NOT EXISTS FOR (n:Listing) ON (n.inCounty)",
+            "CREATE INDEX listing_in_township IF NOT EXISTS FOR (n:Listing) ON (n.inTownship)",
+            "CREATE INDEX listing_in_village IF NOT EXISTS FOR (n:Listing) ON (n.inVillage)",
+            # the keys of what is already there (separator U+0001, as graph/directory/listing.py writes them)
+            "MATCH (o:Organization)"
+            " OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(a:Jurisdiction)"
+            " WITH o, collect(a) AS up"
+            " SET o.nameKey = o.name + '\u0001' + o.id,"
+            " o.inProvince = [a IN up WHERE a.level = 'PROVINCE' | a.code + '\u0001' + o.name + '\u0001' + o.id][0],"
+            " o.inCity = [a IN up WHERE a.level = 'CITY' | a.code + '\u0001' + o.name + '\u0001' + o.id][0],"
+            " o.inCounty = [a IN up WHERE a.level = 'COUNTY' | a.code + '\u0001' + o.name + '\u0001' + o.id][0],"
+            " o.inTownship = [a IN up WHERE a.level = 'TOWNSHIP' | a.code + '\u0001' + o.name + '\u0001' + o.id][0],"
+            " o.inVillage = [a IN up WHERE a.level = 'VILLAGE' | a.code + '\u0001' + o.name + '\u0001' + o.id][0]",
+            "MATCH (m:Mediator) SET m.nameKey = m.name + '\u0001' + m.id",
+            "MATCH (m:Mediator)-[r:MEMBER_OF]->(o:Organization)"
+            " OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(a:Jurisdiction)"
+            " WITH m, r, o, collect(a) AS up"
+            " CREATE (:Listing {mediator: m.id, organization: o.id, since: r.since, until: r.until,"
+            " inProvince: [a IN up WHERE a.level = 'PROVINCE' | a.code + '\u0001' + m.name + '\u0001' + m.id][0],"
+            " inCity: [a IN up WHERE a.level = 'CITY' | a.code + '\u0001' + m.name + '\u0001' + m.id][0],"
+            " inCounty: [a IN up WHERE a.level = 'COUNTY' | a.code + '\u0001' + m.name + '\u0001' + m.id][0],"
+            " inTownship: [a IN up WHERE a.level = 'TOWNSHIP' | a.code + '\u0001' + m.name + '\u0001' + m.id][0],"
+            " inVillage: [a IN up WHERE a.level = 'VILLAGE' | a.code + '\u0001' + m.name + '\u0001' + m.id][0]})",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, LiteralString
 
 from graph.core import clock
 from graph.core.driver import Graph
-from graph.core.page import Page, PageRequest, paged_query, split_page
+from graph.core.page import Page, PageRequest, keyset_in_index_order, paged_query, split_page, window_page
 from graph.core.records import Choices, Filter, Language, Names, Tracked
 from graph.core.viewer import AWAITING, MEDIATOR_IN_FULL, MEDIATOR_LISTED, Viewer
 from graph.core.vocabulary import (
     Background,
     Employment,
     Gender,
+    JurisdictionLevel,
     RecordStatus,
     Specialty,
 )
-from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.directory.listing import TOP, LEVEL_PROPERTY, LISTING_CURRENT, MEMBERSHIP_CURRENT, key, subtree_range
+from graph.grades.assessment import CURRENT_GRADE_RANK, NO_GRADE_RANK
 
 
 class MediatorRecord(Tracked):
@@ -36,6 +38,8 @@ class MediatorRecord(Tracked):
 
 class MediatorFilter(Filter):
     jurisdiction: str | None = None
+    level: JurisdictionLevel | None = None
+    """The level of `jurisdiction`: which key of the listings its subtree is a range of."""
     organization: str | None = None
     specialties: Choices[Specialty] | None = None
     statuses: Choices[RecordStatus] | None = None
@@ -47,7 +51,8 @@ class MediatorFilter(Filter):
     min_grade: int | None = None
 
     def params(self) -> dict[str, Any]:
-        return super().params() | {"gradeDay": clock.today()}
+        today = clock.today()
+        return super().params() | {"gradeDay": today, "today": today}
 
 
 
@@ -63,39 +68,73 @@ PROJECTION = (
 )
 """Public directory fields always; the rest where the viewer sees the mediator in full; personal data with pii."""
 
-_FILTER = (
-    "MATCH (n:Mediator)"
-    " WHERE ($statuses IS NULL OR (n.status IN $statuses AND " + MEDIATOR_IN_FULL + "))"
+_CONDITIONS: LiteralString = (
+    "($statuses IS NULL OR (n.status IN $statuses AND " + MEDIATOR_IN_FULL + "))"
     " AND ($employment IS NULL OR (n.employment = $employment AND " + MEDIATOR_IN_FULL + "))"
     " AND ($gender IS NULL OR n.gender = $gender)"
     " AND ($language IS NULL OR $language IN n.languages)"
     " AND ($specialties IS NULL OR any(specialty IN n.specialties WHERE specialty IN $specialties))"
     " AND ($namePrefix IS NULL OR n.name STARTS WITH $namePrefix)"
     " AND ($nameContains IS NULL OR toLower(n.name) CONTAINS toLower($nameContains))"
-    " AND ($organization IS NULL OR EXISTS {"
-    " (n)-[r:MEMBER_OF]->(:Organization {id: $organization}) WHERE r.until IS NULL OR r.until >= date() })"
-    " AND ($jurisdiction IS NULL OR EXISTS {"
-    " (n)-[r:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction})"
-    " WHERE r.until IS NULL OR r.until >= date() })"
+    " AND ($minGrade IS NULL OR coalesce(" + CURRENT_GRADE_RANK + ", " + NO_GRADE_RANK + ") <= $minGrade)"
     " AND " + MEDIATOR_LISTED
-    + " WITH n WHERE CASE WHEN $minGrade IS NULL THEN true ELSE coalesce(" + CURRENT_GRADE_RANK + ", 99) <= $minGrade END"
 )
+"""The filters on mediator `n` itself, the same in every anchoring."""
+
+_IN_DIVISION: dict[JurisdictionLevel, LiteralString] = {
+    level: "MATCH (l:Listing) WHERE l." + prop + " > $lo AND l." + prop + " < $hi AND " + LISTING_CURRENT
+    + " MATCH (n:Mediator {id: l.mediator}) WHERE " + _CONDITIONS
+    for level, prop in LEVEL_PROPERTY.items()
+}
+"""Mediators with a current membership in the division's subtree: a range of listings in name order."""
+
+_IN_ORGANIZATION: LiteralString = (
+    "MATCH (:Organization {id: $organization})<-[r:MEMBER_OF]-(n:Mediator)"
+    " WHERE " + MEMBERSHIP_CURRENT + " AND " + _CONDITIONS
+    + " AND ($jurisdiction IS NULL OR EXISTS {"
+    " (:Organization {id: $organization})-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) })"
+    " WITH DISTINCT n"
+)
+"""The members of one organization (as many as it has), optionally also inside a division."""
+
+_EVERYWHERE: LiteralString = "MATCH (n:Mediator) WHERE n.nameKey > $lo AND n.nameKey < $hi AND " + _CONDITIONS
+
+
+def _window(where: MediatorFilter, page: PageRequest) -> tuple[LiteralString, LiteralString, dict[str, Any]]:
+    """The anchored statement of a name-ordered page, its sort key and its key range."""
+    in_order = keyset_in_index_order(page)  # otherwise the cursor is applied by the sort (paged_query)
+    after = key(str(page.after_key), str(page.after_id)) if in_order and page.after_id is not None else ""
+    if where.jurisdiction is not None and where.level is not None:
+        low, high = subtree_range(where.jurisdiction)
+        return _IN_DIVISION[where.level], "l." + LEVEL_PROPERTY[where.level], {"lo": low + after, "hi": high}
+    return _EVERYWHERE, "n.nameKey", {"lo": after, "hi": TOP}
 
 
 async def find_mediators(
     graph: Graph, *, where: MediatorFilter, page: PageRequest, viewer: Viewer
 ) -> Page[MediatorRecord]:
-    rows = await graph.read(
-        paged_query(_FILTER, PROJECTION, page, full=MEDIATOR_IN_FULL),
-        **where.params(),
-        **page.params(),
-        **viewer.params(),
+    params = where.params() | page.params() | viewer.params()
+    if where.organization is not None:
+        text = paged_query(_IN_ORGANIZATION, PROJECTION, page, full=MEDIATOR_IN_FULL)
+        return split_page(await graph.read(text, **params), page, MediatorRecord)
+    anchored, sort, bounds = _window(where, page)
+    if not keyset_in_index_order(page):
+        text = paged_query(anchored + " WITH DISTINCT n", PROJECTION, page, full=MEDIATOR_IN_FULL)
+        return split_page(await graph.read(text, **params, **bounds), page, MediatorRecord)
+    rows = await graph.read_work(
+        lambda tx: window_page(graph, tx, anchored, sort, PROJECTION, full=MEDIATOR_IN_FULL, bounds=bounds, params=params)
     )
     return split_page(rows, page, MediatorRecord)
 
 
 async def count_mediators(graph: Graph, *, where: MediatorFilter, viewer: Viewer) -> int:
-    rows = await graph.read(_FILTER + " RETURN count(n) AS total", **where.params(), **viewer.params())
+    params = where.params() | viewer.params()
+    if where.organization is not None:
+        text = _IN_ORGANIZATION + " RETURN count(n) AS total"
+        rows = await graph.read(text, **params)
+    else:
+        anchored, _, bounds = _window(where, PageRequest(first=1))
+        rows = await graph.read(anchored + " RETURN count(DISTINCT n) AS total", **params, **bounds)
     return int(rows[0]["total"])
 
 

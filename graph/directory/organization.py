@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, LiteralString
 
 from graph.core.driver import Graph
 from graph.directory.jurisdiction import LOCATION, JurisdictionRecord
-from graph.core.page import Page, PageRequest, paged_query, split_page
+from graph.core.page import Page, PageRequest, keyset_in_index_order, paged_query, split_page, window_page
 from graph.core.records import Choices, Filter, Names, Tracked
 from graph.core.viewer import AWAITING, ORGANIZATION_IN_FULL, ORGANIZATION_LISTED, Viewer
-from graph.core.vocabulary import OrganizationKind, RecordStatus, Specialty
+from graph.core.vocabulary import JurisdictionLevel, OrganizationKind, RecordStatus, Specialty
+from graph.directory.listing import TOP, LEVEL_PROPERTY, key, subtree_range
 
 
 class OrganizationRecord(Tracked):
@@ -33,6 +34,8 @@ class OrganizationRecord(Tracked):
 
 class OrganizationFilter(Filter):
     jurisdiction: str | None = None
+    level: JurisdictionLevel | None = None
+    """The level of `jurisdiction`: which key its subtree is a range of."""
     kinds: Choices[OrganizationKind] | None = None
     sectors: Choices[Specialty] | None = None
     statuses: Choices[RecordStatus] | None = None
@@ -53,33 +56,52 @@ PROJECTION = (
 )
 """Public directory fields always; the rest only where the viewer sees the organization in full."""
 
-_FILTER = (
-    "MATCH (n:Organization)"
-    " WHERE ($kinds IS NULL OR n.kind IN $kinds)"
+_CONDITIONS: LiteralString = (
+    "($kinds IS NULL OR n.kind IN $kinds)"
     " AND ($statuses IS NULL OR n.status IN $statuses)"
     " AND ($sectors IS NULL OR any(sector IN n.sectors WHERE sector IN $sectors))"
     " AND ($namePrefix IS NULL OR n.name STARTS WITH $namePrefix)"
     " AND ($nameContains IS NULL OR toLower(n.name) CONTAINS toLower($nameContains))"
-    " AND ($jurisdiction IS NULL OR EXISTS {"
-    " (n)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) })"
     " AND " + ORGANIZATION_LISTED
 )
+"""The filters on organization `n` itself, the same in every anchoring."""
+
+_IN_DIVISION: dict[JurisdictionLevel, LiteralString] = {
+    level: "MATCH (n:Organization) WHERE n." + prop + " > $lo AND n." + prop + " < $hi AND " + _CONDITIONS
+    for level, prop in LEVEL_PROPERTY.items()
+}
+"""Organizations in the division's subtree: a range of one key, in name order."""
+
+_EVERYWHERE: LiteralString = "MATCH (n:Organization) WHERE n.nameKey > $lo AND n.nameKey < $hi AND " + _CONDITIONS
+
+
+def _window(where: OrganizationFilter, page: PageRequest) -> tuple[LiteralString, LiteralString, dict[str, Any]]:
+    """The anchored statement of a name-ordered page, its sort key and its key range."""
+    in_order = keyset_in_index_order(page)  # otherwise the cursor is applied by the sort (paged_query)
+    after = key(str(page.after_key), str(page.after_id)) if in_order and page.after_id is not None else ""
+    if where.jurisdiction is not None and where.level is not None:
+        low, high = subtree_range(where.jurisdiction)
+        return _IN_DIVISION[where.level], "n." + LEVEL_PROPERTY[where.level], {"lo": low + after, "hi": high}
+    return _EVERYWHERE, "n.nameKey", {"lo": after, "hi": TOP}
 
 
 async def find_organizations(
     graph: Graph, *, where: OrganizationFilter, page: PageRequest, viewer: Viewer
 ) -> Page[OrganizationRecord]:
-    rows = await graph.read(
-        paged_query(_FILTER, PROJECTION, page, full=ORGANIZATION_IN_FULL),
-        **where.params(),
-        **page.params(),
-        **viewer.params(),
+    params = where.params() | page.params() | viewer.params()
+    anchored, sort, bounds = _window(where, page)
+    if not keyset_in_index_order(page):
+        text = paged_query(anchored, PROJECTION, page, full=ORGANIZATION_IN_FULL)
+        return split_page(await graph.read(text, **params, **bounds), page, OrganizationRecord)
+    rows = await graph.read_work(
+        lambda tx: window_page(graph, tx, anchored, sort, PROJECTION, full=ORGANIZATION_IN_FULL, bounds=bounds, params=params)
     )
     return split_page(rows, page, OrganizationRecord)
 
 
 async def count_organizations(graph: Graph, *, where: OrganizationFilter, viewer: Viewer) -> int:
-    rows = await graph.read(_FILTER + " RETURN count(n) AS total", **where.params(), **viewer.params())
+    anchored, _, bounds = _window(where, PageRequest(first=1))
+    rows = await graph.read(anchored + " RETURN count(n) AS total", **where.params(), **viewer.params(), **bounds)
     return int(rows[0]["total"])
 
 

@@ -42,6 +42,9 @@ CURRENT_GRADE: LiteralString = (
 CURRENT_GRADE_RANK: LiteralString = "(" + CURRENT_GRADE + ").rank"
 """The rank of the current grade of mediator `n` on `$gradeDay` (1 highest), or null."""
 
+NO_GRADE_RANK: LiteralString = "99"
+"""The rank an ungraded mediator counts as: below every grade of every scheme."""
+
 
 class CurrentGrade(GraphRecord):
     id: str

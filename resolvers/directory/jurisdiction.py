@@ -31,15 +31,22 @@ __all__ = [
 
 async def known_code(graph: Graph, code: str | None, *, field: str) -> str | None:
     """A well-formed division code that exists in the graph, normalized; None passes through."""
+    division = await known_division(graph, code, field=field)
+    return None if division is None else division.code
+
+
+async def known_division(graph: Graph, code: str | None, *, field: str) -> JurisdictionRecord | None:
+    """The division with this code (well-formed and in the graph); None passes through."""
     if code is None:
         return None
     try:
         normalized = normalize_division_code(code)
     except IdentifierError as error:
         raise InputError(f"`{field}`: {error}", field=field) from error
-    if normalized not in await jurisdictions_by_code(graph, codes=[normalized]):
+    found = await jurisdictions_by_code(graph, codes=[normalized])
+    if normalized not in found:
         raise InputError(f"`{field}`: no administrative division has the code {normalized}.", field=field)
-    return normalized
+    return found[normalized]
 
 
 async def list_jurisdictions(

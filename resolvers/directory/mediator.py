@@ -71,7 +71,7 @@ from resolvers.core.outcomes import (
 )
 from resolvers.core.pagination import Listing, build_filter
 from resolvers.courts.finder import valid_grade_rank
-from resolvers.directory.jurisdiction import known_code
+from resolvers.directory.jurisdiction import known_division
 from resolvers.directory.organization import Saved, require_composition
 from resolvers.roster.composition import term_problems
 from resolvers.roster.filing import (
@@ -115,9 +115,11 @@ async def list_mediators(
     viewer: Viewer,
 ) -> Listing[MediatorRecord]:
     valid_grade_rank(min_grade)
+    division = await known_division(graph, jurisdiction, field="jurisdiction")
     where = build_filter(
         MediatorFilter,
-        jurisdiction=await known_code(graph, jurisdiction, field="jurisdiction"),
+        jurisdiction=None if division is None else division.code,
+        level=None if division is None else division.level,
         organization=organization,
         specialties=specialties,
         statuses=statuses,

@@ -55,7 +55,7 @@ from resolvers.core.outcomes import (
     stale,
 )
 from resolvers.core.pagination import Listing, build_filter
-from resolvers.directory.jurisdiction import known_code
+from resolvers.directory.jurisdiction import known_code, known_division
 from resolvers.roster.composition import Seat, composition_problems
 from resolvers.roster.filing import (
     Transition,
@@ -88,9 +88,11 @@ async def list_organizations(
     page: PageRequest,
     viewer: Viewer,
 ) -> Listing[OrganizationRecord]:
+    division = await known_division(graph, jurisdiction, field="jurisdiction")
     where = build_filter(
         OrganizationFilter,
-        jurisdiction=await known_code(graph, jurisdiction, field="jurisdiction"),
+        jurisdiction=None if division is None else division.code,
+        level=None if division is None else division.level,
         kinds=kinds,
         sectors=sectors,
         statuses=statuses,

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from auth.principal import Principal
 from graph.audit.trail import Actor, Change, canonical, record_changes
 from graph.core.driver import Graph, UniquenessViolation
+from graph.directory import listing
 from graph.roster.filing import Tx
 from graph.core.idempotency import earlier_result, remember_result
 from graph.core.records import native
@@ -136,6 +137,7 @@ async def unit_of_work(
                 return str(earlier["entityId"]), True
         entity_id, changes = await work(tx)
         await record_changes(graph, tx, changes=changes, actor=writer.actor)
+        await listing.refresh_changed(graph, tx, changes=changes)
         if scoped is not None:
             await remember_result(
                 graph, tx, scoped_key=scoped, operation=operation, input_hash=fingerprint, entity_id=entity_id

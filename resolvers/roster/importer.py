@@ -56,6 +56,7 @@ from typing import Any, TypeVar
 
 from auth.upload import Importer, RosterUpload, Upload, UploadResult
 from graph.audit.trail import Change, record_changes
+from graph.directory import listing
 from graph.core.driver import Graph
 from graph.roster.bulk import (
     file_with_bureau,
@@ -184,6 +185,7 @@ async def write_batch(
         if change.operation in ("importOrganization", "importMediator") and change.entity_id in resolved.fresh
     )
     await record_changes(graph, tx, changes=changes, actor=importer.actor, fresh=created)
+    await listing.refresh_changed(graph, tx, changes=changes)
 
 
 async def _write_organizations(

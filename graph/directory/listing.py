@@ -1,0 +1,183 @@
+"""The directory's denormalized keys: what lets a subtree's first page be read in index order.
+
+A division's subtree is a range of one indexed key, so a read anchored on a division touches the rows of its
+answer, not every organization or mediator of the country:
+
+- every Organization has `nameKey` (name, id) and, for each level of its division and of that division's
+  ancestors, `inProvince`, `inCity`, `inCounty`, `inTownship`, `inVillage` = ancestor code, name, id;
+- every Mediator has `nameKey`;
+- every MEMBER_OF edge has one `Listing` node (joined by the `mediator` and `organization` ids, with the
+  term's `since` and `until`) whose `in<Level>` keys carry the organization's ancestors and the mediator's
+  name and id, so "mediators in this division" is a range of listings, already in name order.
+
+The parts of a key are joined by SEP, which sorts below every character a name can hold, so keys order as
+(code, name, id) do. The keys are rewritten in the same transaction as every recorded change to an
+organization or a mediator (`refresh_changed`, beside every `record_changes`), and built in bulk by the
+generator with `organization_keys` / `listing_keys`, which compute the same values in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, LiteralString
+
+from neo4j import AsyncManagedTransaction
+
+from graph.audit.trail import Change, EntityKind
+from graph.core.driver import Graph
+from graph.core.vocabulary import JurisdictionLevel
+
+SEP = "\u0001"
+"""Joins the parts of a key; below every character of a name, so a key sorts as its parts do."""
+END = "\u0002"
+"""Just above SEP: `prefix + SEP <= key < prefix + END` is every key that starts with the prefix."""
+TOP = "\uffff"
+"""Above every key that starts with a name (U+FFFF is no character): the upper bound of a national range."""
+
+LEVEL_PROPERTY: dict[JurisdictionLevel, LiteralString] = {
+    JurisdictionLevel.PROVINCE: "inProvince",
+    JurisdictionLevel.CITY: "inCity",
+    JurisdictionLevel.COUNTY: "inCounty",
+    JurisdictionLevel.TOWNSHIP: "inTownship",
+    JurisdictionLevel.VILLAGE: "inVillage",
+}
+"""The key property of each level: the one a subtree read of a division at that level ranges over."""
+
+
+LISTING_CURRENT: LiteralString = (
+    "(l.since IS NULL OR l.since <= $today) AND (l.until IS NULL OR l.until >= $today)"
+)
+"""Whether listing `l`'s membership is current on `$today` (the registry's day)."""
+
+MEMBERSHIP_CURRENT: LiteralString = (
+    "(r.since IS NULL OR r.since <= $today) AND (r.until IS NULL OR r.until >= $today)"
+)
+"""Whether membership `r` is current on `$today` (the registry's day)."""
+
+
+def key(*parts: str) -> str:
+    return SEP.join(parts)
+
+
+def subtree_range(code: str) -> tuple[str, str]:
+    """The bounds of every key of the division `code` (at its level's property)."""
+    return code + SEP, code + END
+
+
+def level_keys(ancestors: Mapping[JurisdictionLevel, str], name: str, id: str) -> dict[str, str]:
+    """`in<Level>` for each level at which the division or an ancestor sits (`ancestors`: level -> code)."""
+    return {LEVEL_PROPERTY[level]: key(code, name, id) for level, code in ancestors.items()}
+
+
+def organization_keys(*, name: str, id: str, ancestors: Mapping[JurisdictionLevel, str]) -> dict[str, str]:
+    """The keys an organization carries, as `refresh` writes them (for bulk loads that write rows directly)."""
+    return {"nameKey": key(name, id)} | level_keys(ancestors, name, id)
+
+
+def listing_keys(*, mediator_name: str, mediator_id: str, ancestors: Mapping[JurisdictionLevel, str]) -> dict[str, str]:
+    """The keys of one membership's listing (`ancestors`: those of the organization's division)."""
+    return level_keys(ancestors, mediator_name, mediator_id)
+
+
+_ORGANIZATION_KEYS: LiteralString = """
+UNWIND $ids AS id
+MATCH (o:Organization {id: id})
+OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(a:Jurisdiction)
+WITH o, collect(a) AS up
+SET o.nameKey = o.name + $sep + o.id,
+    o.inProvince = [a IN up WHERE a.level = 'PROVINCE' | a.code + $sep + o.name + $sep + o.id][0],
+    o.inCity = [a IN up WHERE a.level = 'CITY' | a.code + $sep + o.name + $sep + o.id][0],
+    o.inCounty = [a IN up WHERE a.level = 'COUNTY' | a.code + $sep + o.name + $sep + o.id][0],
+    o.inTownship = [a IN up WHERE a.level = 'TOWNSHIP' | a.code + $sep + o.name + $sep + o.id][0],
+    o.inVillage = [a IN up WHERE a.level = 'VILLAGE' | a.code + $sep + o.name + $sep + o.id][0]
+"""
+
+_MEDIATOR_KEYS: LiteralString = """
+UNWIND $ids AS id
+MATCH (m:Mediator {id: id})
+SET m.nameKey = m.name + $sep + m.id
+"""
+
+_DROP_LISTINGS: LiteralString = """
+UNWIND $mediators AS id
+MATCH (l:Listing {mediator: id})
+DETACH DELETE l
+"""
+
+_DROP_ORGANIZATION_LISTINGS: LiteralString = """
+UNWIND $organizations AS id
+MATCH (l:Listing {organization: id})
+DETACH DELETE l
+"""
+
+_CREATE_LISTINGS: LiteralString = """
+UNWIND $mediators AS id
+MATCH (m:Mediator {id: id})-[r:MEMBER_OF]->(o:Organization)
+OPTIONAL MATCH (o)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(a:Jurisdiction)
+WITH m, r, o, collect(a) AS up
+CREATE (:Listing {
+    mediator: m.id, organization: o.id, since: r.since, until: r.until,
+    inProvince: [a IN up WHERE a.level = 'PROVINCE' | a.code + $sep + m.name + $sep + m.id][0],
+    inCity: [a IN up WHERE a.level = 'CITY' | a.code + $sep + m.name + $sep + m.id][0],
+    inCounty: [a IN up WHERE a.level = 'COUNTY' | a.code + $sep + m.name + $sep + m.id][0],
+    inTownship: [a IN up WHERE a.level = 'TOWNSHIP' | a.code + $sep + m.name + $sep + m.id][0],
+    inVillage: [a IN up WHERE a.level = 'VILLAGE' | a.code + $sep + m.name + $sep + m.id][0]
+})
+"""
+
+_MEMBERS: LiteralString = """
+UNWIND $organizations AS id
+MATCH (m:Mediator)-[:MEMBER_OF]->(:Organization {id: id})
+RETURN DISTINCT m.id AS id
+"""
+
+
+async def refresh(
+    graph: Graph,
+    tx: AsyncManagedTransaction,
+    *,
+    mediators: Iterable[str] = (),
+    organizations: Iterable[str] = (),
+) -> None:
+    """Rewrite the keys of these organizations and mediators, and the listings of every membership they hold
+    (an organization's listings follow it when it moves), inside the caller's transaction."""
+    mediator_ids = sorted(set(mediators))
+    organization_ids = sorted(set(organizations))
+    if organization_ids:
+        await graph.rows(tx, _ORGANIZATION_KEYS, ids=organization_ids, sep=SEP)
+        members = await graph.rows(tx, _MEMBERS, organizations=organization_ids)
+        await graph.rows(tx, _DROP_ORGANIZATION_LISTINGS, organizations=organization_ids)
+        mediator_ids = sorted(set(mediator_ids) | {str(row["id"]) for row in members})
+    if mediator_ids:
+        await graph.rows(tx, _MEDIATOR_KEYS, ids=mediator_ids, sep=SEP)
+        await graph.rows(tx, _DROP_LISTINGS, mediators=mediator_ids)
+        await graph.rows(tx, _CREATE_LISTINGS, mediators=mediator_ids, sep=SEP)
+
+
+async def refresh_changed(graph: Graph, tx: AsyncManagedTransaction, *, changes: Sequence[Change]) -> None:
+    """Rewrite the keys of every organization and mediator among `changes`, in the caller's transaction: the
+    unit of work and the bulk import call it beside `record_changes`, so no recorded change leaves a stale key."""
+    await refresh(
+        graph,
+        tx,
+        mediators=[change.entity_id for change in changes if change.entity_kind == EntityKind.MEDIATOR],
+        organizations=[change.entity_id for change in changes if change.entity_kind == EntityKind.ORGANIZATION],
+    )
+
+
+async def index_loaded(
+    graph: Graph, *, organizations: Sequence[str], mediators: Sequence[str], batch: int = 2_000
+) -> None:
+    """Write the keys of organizations and mediators that a bulk load wrote directly, a batch per transaction
+    (their memberships must be loaded already)."""
+    for start in range(0, len(organizations), batch):
+        ids = list(organizations[start : start + batch])
+        await graph.write(_ORGANIZATION_KEYS, ids=ids, sep=SEP)
+    for start in range(0, len(mediators), batch):
+        ids = list(mediators[start : start + batch])
+        await graph.write_work(lambda tx, ids=ids: refresh(graph, tx, mediators=ids))
+
+
+def listing_row(keys: Mapping[str, Any], *, mediator: str, organization: str, since: Any, until: Any) -> dict[str, Any]:
+    """One Listing's properties, for bulk loads."""
+    return {"mediator": mediator, "organization": organization, "since": since, "until": until, **keys}
