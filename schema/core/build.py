@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError
@@ -11,8 +11,10 @@ from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -30,11 +32,26 @@ from schema.directory.query import Query
 MAX_DEPTH = 10
 MAX_ALIASES = 30
 MAX_TOKENS = 2_000
+DOCUMENT_CACHE = 1_024
+"""Distinct documents whose parse and validation are kept: clients send the same few documents again and again."""
 
 
 @strawberry.type(description="Changes to the roster and to courts' invited lists; each is one transaction with its audit events.")
 class Mutation(AssessmentMutation, CaseMutation, InvitationMutation, RegistrationMutation, FilingMutation):
     pass
+
+
+class DocumentCache(ParserCache):
+    """The parse of a document seen before; a document that does not parse is left to Strawberry's own parse, so
+    its syntax error (and the token limit) is reported as it would be without the cache."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        except GraphQLError:
+            context.graphql_document = None
+        yield
 
 
 class RegistrySchema(strawberry.federation.Schema):
@@ -57,6 +74,8 @@ def build_schema(*, introspection: bool = True) -> RegistrySchema:
         query=Query,
         mutation=Mutation,
         types=[Court, JudicialBureau, PartnerAgency, PlatformAdmin],
-        extensions=[*guards, ClientErrors],
+        # the caches come last: validation is cached with the rules the guards added (keyed by document and rules)
+        extensions=[*guards, ClientErrors, lambda: DocumentCache(maxsize=DOCUMENT_CACHE),
+                    lambda: ValidationCache(maxsize=DOCUMENT_CACHE)],
         config=StrawberryConfig(auto_camel_case=True, disable_field_suggestions=not introspection),
     )
