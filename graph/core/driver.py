@@ -26,6 +26,11 @@ class GraphUnavailable(GraphError):
     """The graph does not answer (down, or restarting): the request can be sent again later (HTTP 503)."""
 
 
+class GraphTimeout(GraphError):
+    """A transaction ran past its time budget (`timeout`) and was abandoned: the driver's connection is closed, so
+    the server ends the transaction (Neo4j also enforces the budget itself, as the transaction's timeout)."""
+
+
 CONNECTION_FAILURES = (ServiceUnavailable, SessionExpired, OSError)
 
 
@@ -89,11 +94,14 @@ class Graph:
             raise GraphError(str(error)) from error
 
     async def _execute(self, work: Work[T], *, write: bool) -> T:
-        async with self.driver.session(database=self.database) as session:
-            managed = unit_of_work(timeout=self.timeout)(work)
-            if write:
-                return await session.execute_write(managed)
-            return await session.execute_read(managed)
+        try:
+            async with asyncio.timeout(self.timeout), self.driver.session(database=self.database) as session:
+                managed = unit_of_work(timeout=self.timeout)(work)
+                if write:
+                    return await session.execute_write(managed)
+                return await session.execute_read(managed)
+        except TimeoutError as error:
+            raise GraphTimeout(f"the graph did not answer within {self.timeout:g} s") from error
 
     async def probe(self, *, timeout: float) -> None:
         """One `RETURN 1`, not retried and not guarded by the health state; raises what the driver raises."""

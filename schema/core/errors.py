@@ -7,7 +7,7 @@ import logging
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from resolvers import RETRY_AFTER_SECONDS, GraphUnavailable
+from resolvers import RETRY_AFTER_SECONDS, GraphTimeout, GraphUnavailable
 from resolvers.core.errors import InputError
 
 log = logging.getLogger("registry.graphql")
@@ -22,7 +22,7 @@ class ClientErrors(MaskErrors):
     @staticmethod
     def _unexpected(error: GraphQLError) -> bool:
         original = error.original_error
-        return original is not None and not isinstance(original, InputError | GraphQLError | GraphUnavailable)
+        return original is not None and not isinstance(original, InputError | GraphQLError | GraphUnavailable | GraphTimeout)
 
     def _request_id(self) -> str:
         return str(getattr(self.execution_context.context, "request_id", ""))
@@ -47,6 +47,9 @@ class ClientErrors(MaskErrors):
                 error.message = "The graph is unavailable; retry later."
                 error.extensions = {"code": "GRAPH_UNAVAILABLE", "retryAfter": RETRY_AFTER_SECONDS}
                 self._unavailable()
+            elif isinstance(original, GraphTimeout):
+                error.message = "The request ran past its time budget and was cancelled; narrow it or retry later."
+                error.extensions = {"code": "TIMEOUT", "requestId": self._request_id()}
             elif isinstance(original, InputError):
                 error.extensions = {**(error.extensions or {}), "code": original.code, "field": original.field}
             elif original is None and not (error.extensions or {}).get("code"):
