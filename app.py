@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from auth import AuthConfig, key_store, oauth_routes, rate_limiter, token_validator
+from auth import AuthConfig, deny_list, key_store, oauth_routes, rate_limiter, token_validator
 from auth.clients import (
     UnknownAgency,
     UnknownClient,
@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     external_scopes: str | None = None
     rate_per_second: float = 20.0
     rate_burst: int = 40
+    revocation_refresh: float = 2.0
     introspection: bool = False
     allow_get_queries: bool = False
     graphiql: bool = False
@@ -99,6 +100,7 @@ class Settings(BaseSettings):
             external_scopes=parse_scopes(self.external_scopes) if self.external_scopes is not None else EXTERNAL_SCOPES,
             rate_per_second=self.rate_per_second,
             burst=self.rate_burst,
+            revocation_refresh=self.revocation_refresh,
         )
 
     @property
@@ -175,7 +177,8 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
         return JSONResponse({"error": "no such published list"}, status_code=404)
 
     config = settings.auth()
-    validator, limiter = token_validator(config, graph), rate_limiter(config)
+    denials = deny_list(config, graph)
+    validator, limiter = token_validator(config, graph, denials=denials), rate_limiter(config)
     endpoint = RegistryGraphQL(
         graph,
         hash_key=settings.hash_key(),
@@ -188,7 +191,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            *oauth_routes(config, graph),
+            *oauth_routes(config, graph, denials),
             upload_route(roster_upload(graph, settings.hash_key()), middleware=[bearer]),
             Route("/courts/{court}/invited-list/{version:int}.{format}", published_list),
             Route("/healthz", healthz),

@@ -29,6 +29,8 @@ class AuthConfig:
     rate_per_second: float = 20
     burst: int = 40
     leeway: int = LEEWAY
+    revocation_refresh: float = 2.0
+    """Seconds between reads of the revoked tokens and disabled clients (0: read them for every request)."""
 
     def __post_init__(self) -> None:
         self.issuer = self.issuer.rstrip("/")

@@ -110,6 +110,7 @@ class OAuthRoutes:
             response = await run_in_threadpool(run, oauth_request)
             if oauth_request.revoked is not None and not oauth_request.revoked.expired:
                 await revoke_token_id(self.graph, oauth_request.revoked.jti, oauth_request.revoked.expires_at)
+                self.validator.denials.revoked(oauth_request.revoked.jti)
         except InsecureTransportError as error:
             return self.server.handle_error_response(None, error)
         except GraphError:

@@ -22,9 +22,9 @@ from joserfc.jwk import Key, KeySet
 
 from auth.config import LEEWAY
 from auth.principal import Principal
+from auth.revocation import DenyList
 from auth.scopes import Scope, UnknownScope, parse_scopes
 from graph.core.driver import Graph
-from graph.access.oauth import token_refusal
 from graph.core.vocabulary import AgencyKind
 
 REALM = "mediation-registry"
@@ -102,8 +102,10 @@ class TokenValidator:
         issuers: Sequence[TrustedIssuer],
         leeway: int = LEEWAY,
         clock: Callable[[], float] = time.time,
+        denials: DenyList | None = None,
     ) -> None:
         self.graph = graph
+        self.denials = denials or DenyList(graph, refresh=0)
         self.audience = audience
         self.issuers = {trusted.issuer: trusted for trusted in issuers}
         self.leeway = leeway
@@ -120,7 +122,7 @@ class TokenValidator:
         return await self.validate(token)
 
     async def validate(self, token: str) -> Principal:
-        """Verify the token, then ask the graph (one read) whether it was revoked or its client disabled."""
+        """Verify the token, then ask the deny list whether it was revoked or its client disabled."""
         verified = self.verify(token)
         principal = _principal(verified.claims)
         trusted = verified.issuer
@@ -128,7 +130,7 @@ class TokenValidator:
             raise _invalid("scope not granted to this issuer")
         if not trusted.national and principal.agency_kind is AgencyKind.PLATFORM_ADMIN:
             raise _invalid("agency_kind not granted to this issuer")
-        refusal = await token_refusal(self.graph, jti=principal.token_id, client_id=principal.client_id)
+        refusal = await self.denials.refusal(jti=principal.token_id, client_id=principal.client_id)
         if refusal:
             raise TokenError(BearerError.INVALID_TOKEN, refusal)
         return principal

@@ -32,6 +32,7 @@ from auth import (
     TokenError,
     insufficient_scope,
     key_store,
+    deny_list,
     oauth_routes,
     token_validator,
 )
@@ -129,8 +130,9 @@ async def seed_agencies(graph: Graph) -> None:
 
 
 def build_app(config: AuthConfig, graph: Graph) -> Starlette:
-    """The OAuth routes plus GET /roster, protected the way the API protects its operations."""
-    validator = token_validator(config, graph)
+    """The OAuth routes plus GET /roster, protected the way the API protects its operations (one deny list)."""
+    denials = deny_list(config, graph)
+    validator = token_validator(config, graph, denials=denials)
     limiter = RateLimiter(config.rate_per_second, config.burst)
 
     async def roster(request: Request) -> Response:
@@ -149,7 +151,7 @@ def build_app(config: AuthConfig, graph: Graph) -> Starlette:
         body = {"client_id": principal.client_id, "agency": principal.agency_id, "kind": principal.agency_kind}
         return JSONResponse(body | {"jurisdiction": principal.jurisdiction, "scopes": sorted(principal.scopes)})
 
-    return Starlette(routes=[*oauth_routes(config, graph), Route("/roster", roster)])
+    return Starlette(routes=[*oauth_routes(config, graph, denials), Route("/roster", roster)])
 
 
 @dataclass

@@ -160,6 +160,18 @@ async def token_refusal(graph: Graph, *, jti: str, client_id: str) -> str | None
     return None
 
 
+async def denials(graph: Graph, *, now: datetime) -> tuple[set[str], set[str]]:
+    """Every revoked token id that has not expired yet, and every client that is not active; one read."""
+    rows = await graph.read(
+        "CALL () { MATCH (r:RevokedToken) WHERE r.expiresAt >= $now RETURN collect(r.jti) AS tokens }"
+        " CALL () { MATCH (c:OAuthClient) WHERE c.status <> $active RETURN collect(c.clientId) AS clients }"
+        " RETURN tokens, clients",
+        now=now,
+        active=ClientStatus.ACTIVE.value,
+    )
+    return {str(jti) for jti in rows[0]["tokens"]}, {str(client) for client in rows[0]["clients"]}
+
+
 async def purge_revoked_tokens(graph: Graph, *, now: datetime) -> int:
     """Forget revoked ids of tokens that have expired anyway."""
     rows = await graph.write(
