@@ -3,10 +3,10 @@ request that carries the caller (set by `auth.middleware`) and how the caller se
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
+import orjson
 from strawberry.asgi import GraphQL
 
 from auth.policy import viewer_for
@@ -28,8 +28,9 @@ class RegistryGraphQL(GraphQL[Context, None]):
         self.graph = graph
         self.hash_key = hash_key
 
-    def encode_json(self, data: object) -> str:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    def encode_json(self, data: object) -> bytes:
+        """orjson: compact UTF-8, several times faster than the standard library on large pages."""
+        return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
