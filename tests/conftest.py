@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,3 +153,14 @@ def as_agency(client: httpx.AsyncClient, graph: Graph) -> AsAgency:
         return GraphQLClient(client, await token_for(client, graph, agency, scopes))
 
     return login
+
+
+# --- Engine fidelity (issue 17): record every statement, lint them with Neo4j's analysis at the end -------------
+def pytest_configure(config: pytest.Config) -> None:
+    from cypher_lint import StatementLint
+
+    lint = StatementLint(record=Path(config.rootpath) / "var" / f"cypher-record-{os.getpid()}.jsonl")
+    lint.record.parent.mkdir(exist_ok=True)
+    lint.record.unlink(missing_ok=True)
+    lint.install()
+    config.pluginmanager.register(lint, "cypher-lint")

@@ -78,7 +78,7 @@ _OWN_LIST: LiteralString = (
 """The calling partner's registrations, reached from its own node (nothing when the caller is no partner)."""
 
 _QUEUE: LiteralString = (
-    "CALL { MATCH (n:Organization) WHERE n.registrationStatus = 'PENDING' RETURN n"
+    "CALL () { MATCH (n:Organization) WHERE n.registrationStatus = 'PENDING' RETURN n"
     " UNION MATCH (n:Mediator) WHERE n.registrationStatus = 'PENDING' RETURN n }"
     " WITH n WHERE n.status = 'PENDING' AND ($vNational OR " + GOVERNED + ")" + _KIND
 )

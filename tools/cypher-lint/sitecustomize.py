@@ -1,0 +1,39 @@
+"""Loaded by the suite's CLI subprocesses (tests/cypher_lint.py puts this folder on PYTHONPATH): each statement
+that goes through `Graph.rows` is appended, with its parameter names and map keys, to REGISTRY_CYPHER_RECORD."""
+
+import json
+import os
+from typing import Any
+
+RECORD = os.environ.get("REGISTRY_CYPHER_RECORD")
+
+
+def _keys(value: Any, into: set[str]) -> set[str]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            into.add(str(key))
+            _keys(inner, into)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            _keys(inner, into)
+    return into
+
+
+def _install(record: str) -> None:
+    try:
+        from graph.core.driver import Graph
+    except ImportError:  # a Python subprocess that is not the registry
+        return
+    original = Graph.rows
+
+    async def rows(graph: Any, tx: Any, text: Any, **params: Any) -> Any:
+        line = {"text": text, "parameters": sorted(params), "keys": sorted(_keys(params, set()))}
+        with open(record, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        return await original(graph, tx, text, **params)
+
+    Graph.rows = rows  # type: ignore[method-assign]
+
+
+if RECORD:
+    _install(RECORD)
