@@ -21,6 +21,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from auth import AuthConfig, deny_list, key_store, oauth_routes, rate_limiter, token_validator
 from auth.clients import (
@@ -34,7 +35,7 @@ from auth.clients import (
 from auth.config import EXTERNAL_SCOPES
 from auth.middleware import BearerAuthentication
 from auth.scopes import UnknownScope, parse_scopes
-from auth.upload import ImportRefused, cli_importer, upload_route
+from auth.upload import MAX_BYTES as MAX_IMPORT_BYTES, ImportRefused, cli_importer, upload_route
 from graph.core.driver import Graph, GraphError
 from graph.core.backup import BackupError, backup_embedded, restore_embedded
 from graph.core.connection import EmbeddedProcess, GraphConnection, connect, graph_server
@@ -46,6 +47,7 @@ from resolvers.audit.trail import describe, verify_audit
 from resolvers.courts.invited_list import published_csv, published_json
 from resolvers.roster.export import export_roster_file
 from resolvers.roster.importer import ImportReport, import_roster_file, roster_upload
+from schema.core.body import MAX_BODY_BYTES, GraphQLBody
 from schema.core.build import build_schema
 from schema.core.endpoint import RegistryGraphQL
 from schema.core.unavailable import GraphUnavailableResponse
@@ -84,6 +86,10 @@ class Settings(BaseSettings):
     rate_per_second: float = 20.0
     rate_burst: int = 40
     revocation_refresh: float = 2.0
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_import_bytes: int = MAX_IMPORT_BYTES
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks of reverse proxies whose `X-Forwarded-For` names the caller."""
     introspection: bool = False
     allow_get_queries: bool = False
     graphiql: bool = False
@@ -186,18 +192,21 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
         graphiql=settings.graphiql,
         allow_get_queries=settings.allow_get_queries,
     )
-    graphql = BearerAuthentication(endpoint, validator=validator, limiter=limiter)
+    graphql = BearerAuthentication(GraphQLBody(endpoint, max_bytes=settings.max_body_bytes), validator=validator, limiter=limiter)
     bearer = Middleware(BearerAuthentication, validator=validator, limiter=limiter)
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *oauth_routes(config, graph, denials),
-            upload_route(roster_upload(graph, settings.hash_key()), middleware=[bearer]),
+            upload_route(roster_upload(graph, settings.hash_key()), middleware=[bearer], max_bytes=settings.max_import_bytes),
             Route("/courts/{court}/invited-list/{version:int}.{format}", published_list),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
-        middleware=[Middleware(GraphUnavailableResponse)],
+        middleware=[
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
+            Middleware(GraphUnavailableResponse),
+        ],
         lifespan=lifespan,
     )
     app.state.supervisor = supervisor
@@ -245,7 +254,8 @@ def serve(
         typer.echo(f"graph: {connection.uri} (database {connection.database})")
         typer.echo(f"GraphQL: http://{host}:{port}/graphql")
         app = create_app(settings, graph=graph, embedded=connection.embedded)
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        # forwarded headers are the app's to judge (`trusted_proxies`), not uvicorn's loopback default
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @cli.command()

@@ -3,7 +3,8 @@
 A request without a token is anonymous (the public directory). A request with a token that fails
 validation never reaches GraphQL: it gets 401 with an RFC 6750 challenge. A valid token puts its
 `Principal` in the ASGI scope under `principal`. Each client (or, for anonymous callers, each address)
-spends from its own token bucket; an empty bucket answers 429 with `Retry-After`.
+spends from its own token bucket, and so does a request whose token is refused (per address); an empty
+bucket answers 429 with `Retry-After`.
 """
 
 from __future__ import annotations
@@ -28,9 +29,14 @@ class BearerAuthentication:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        client = scope.get("client")
+        address = f"address:{client[0] if client else 'unknown'}"
         try:
             principal = await self.validator.authenticate(Headers(scope=scope).get("authorization"))
         except TokenError as error:
+            if (wait := self.limiter.check(address)) is not None:  # bad tokens spend the address's bucket
+                await JSONResponse({"error": "rate_limited"}, status_code=429, headers=retry_after(wait))(scope, receive, send)
+                return
             response = JSONResponse(
                 {"error": error.reason.value, "error_description": error.description},
                 status_code=error.status,
@@ -44,8 +50,7 @@ class BearerAuthentication:
             )
             await response(scope, receive, send)
             return
-        client = scope.get("client")
-        key = principal.client_id if principal else f"address:{client[0] if client else 'unknown'}"
+        key = principal.client_id if principal else address
         wait = self.limiter.check(key)
         if wait is not None:
             response = JSONResponse({"error": "rate_limited"}, status_code=429, headers=retry_after(wait))

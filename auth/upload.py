@@ -122,7 +122,7 @@ def upload_route(
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type not in MEDIA_TYPES:
             return _error(415, "unsupported_media_type", "Send text/csv or application/x-ndjson.")
-        body = await _body(request, max_bytes)
+        body = await read_body(request, max_bytes)
         if body is None:
             return _error(413, "too_large", f"A roster file is at most {max_bytes} bytes.")
         try:
@@ -145,7 +145,7 @@ def _challenge(status: int, error: str, description: str, challenge: str) -> Res
     return JSONResponse(body, status_code=status, headers={"WWW-Authenticate": challenge, **NO_STORE})
 
 
-async def _body(request: Request, max_bytes: int) -> bytes | None:
+async def read_body(request: Request, max_bytes: int) -> bytes | None:
     """The body, or None as soon as it (or its declared length) exceeds `max_bytes` (or the client left)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:

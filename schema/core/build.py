@@ -16,10 +16,13 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
 from strawberry.types import ExecutionContext
 
 from schema.directory.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
+from schema.core.entities import check_representations
 from schema.core.errors import ClientErrors
 from schema.core.limits import CostLimit, NoFederationIntrospection, OverloadingRule
 from schema.grades.assessment import AssessmentMutation
@@ -57,6 +60,10 @@ class DocumentCache(ParserCache):
 class RegistrySchema(strawberry.federation.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Client errors need no log line; unexpected ones are logged with the request id by `ClientErrors`."""
+
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        check_representations(self.schema_converter.type_map, representations)
+        return super().entities_resolver(info, representations)
 
 
 def build_schema(*, introspection: bool = True) -> RegistrySchema:

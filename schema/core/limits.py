@@ -39,6 +39,14 @@ LIST_SIZE = 10
 
 MAX_REPEATS = 10
 MAX_DIRECTIVES = 5
+MAX_REPRESENTATIONS = 100
+"""`_entities` (federation) resolves at most this many representations; each counts in the cost like a list item."""
+
+
+class TooManyRepresentations(ValueError):
+    def __init__(self, given: int) -> None:
+        super().__init__(f"`_entities` takes at most {MAX_REPRESENTATIONS} representations; {given} were given.")
+
 
 def _unwrap(kind: GraphQLOutputType) -> tuple[Any, bool]:
     is_list = False
@@ -96,11 +104,20 @@ class Cost:
         children = self._selection(node.selection_set, child, seen)
         return 1 + self._size(node, definition, parent, is_list) * children
 
+    def _argument(self, node: FieldNode, name: str) -> Any:
+        given = next((a.value for a in node.arguments or () if a.name.value == name), None)
+        return value_from_ast_untyped(given, dict(self.variables)) if given is not None else None
+
     def _size(self, node: FieldNode, definition: GraphQLField, parent: Any, is_list: bool) -> int:
         if "first" in definition.args:
-            given = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
-            value = value_from_ast_untyped(given, dict(self.variables)) if given is not None else None
+            value = self._argument(node, "first")
             return min(max(value, 1), MAX_PAGE) if isinstance(value, int) else DEFAULT_PAGE
+        if node.name.value == "_entities":
+            representations = self._argument(node, "representations")
+            count = len(representations) if isinstance(representations, list) else 1
+            if count > MAX_REPRESENTATIONS:
+                raise TooManyRepresentations(count)
+            return count
         if node.name.value in ("edges", "nodes") and parent.name.endswith("Connection"):
             return 1
         return LIST_SIZE if is_list else 1
@@ -126,7 +143,12 @@ class CostLimit(SchemaExtension):
                 variables = get_variable_values(schema, definition.variable_definitions or (), context.variables or {})
                 if isinstance(variables, list):
                     continue  # the variables are invalid: execution refuses them before any resolver runs
-                spent = Cost(schema, fragments, variables.coerced).of(definition)
+                try:
+                    spent = Cost(schema, fragments, variables.coerced).of(definition)
+                except TooManyRepresentations as error:
+                    extensions = {"code": "BAD_USER_INPUT", "field": "representations"}
+                    context.result = ExecutionResult(data=None, errors=[GraphQLError(str(error), extensions=extensions)])
+                    break
                 if spent > self.budget:
                     context.result = ExecutionResult(
                         data=None,
