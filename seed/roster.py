@@ -13,6 +13,7 @@ from graph.directory.agency import merge_agencies
 from graph.roster.credential import merge_credentials
 from graph.core.driver import Graph
 from graph.directory.jurisdiction import merge_jurisdictions
+from graph.directory.listing import merge_listings
 from graph.directory.mediator import merge_mediators
 from graph.roster.membership import merge_memberships
 from graph.directory.organization import merge_organizations
@@ -41,6 +42,7 @@ class Roster:
     organizations: list[Row] = field(default_factory=list)
     mediators: list[Row] = field(default_factory=list)
     memberships: list[Row] = field(default_factory=list)
+    listings: list[Row] = field(default_factory=list)
     credentials: list[Row] = field(default_factory=list)
     trainings: list[Row] = field(default_factory=list)
 
@@ -51,6 +53,7 @@ class Roster:
             "organizations": len(self.organizations),
             "mediators": len(self.mediators),
             "memberships": len(self.memberships),
+            "listings": len(self.listings),
             "credentials": len(self.credentials),
             "trainings": len(self.trainings),
         }
@@ -82,6 +85,7 @@ async def load_roster(graph: Graph, roster: Roster, *, progress: Progress | None
     await batches("organizations", roster.organizations, lambda chunk: merge_organizations(graph, rows=chunk))
     await batches("mediators", roster.mediators, lambda chunk: merge_mediators(graph, rows=chunk))
     await batches("memberships", roster.memberships, lambda chunk: merge_memberships(graph, rows=chunk))
+    await batches("listings", roster.listings, lambda chunk: merge_listings(graph, rows=chunk))
     await batches("credentials", roster.credentials, lambda chunk: merge_credentials(graph, rows=chunk))
     await batches("trainings", roster.trainings, lambda chunk: merge_trainings(graph, rows=chunk))
     return roster.counts()
