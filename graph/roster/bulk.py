@@ -254,31 +254,6 @@ async def merge_mediator_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> N
     )
 
 
-async def create_mediator_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
-    """Mediators the checks found on no roster: created without the MERGE's lookup (were one there after all,
-    the identity constraint refuses the transaction)."""
-    await graph.rows(
-        tx,
-        "UNWIND $rows AS row"
-        " CREATE (n:Mediator {identityHash: row.identityHash, id: row.id, createdAt: datetime(), version: 1})"
-        " SET n += row.props, n.updatedAt = datetime()",
-        rows=list(rows),
-    )
-
-
-async def create_membership_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
-    """Memberships of mediators created in this transaction, which have no other edge to MERGE against; the
-    mediator is found by its id (`row.mediator`)."""
-    await graph.rows(
-        tx,
-        "UNWIND $rows AS row"
-        " MATCH (m:Mediator {id: row.mediator})"
-        " MATCH (o:Organization {id: row.organization})"
-        " CREATE (m)-[:MEMBER_OF {since: row.since, role: row.role, until: row.until}]->(o)",
-        rows=list(rows),
-    )
-
-
 async def merge_membership_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
     """Upsert memberships on (mediator, organization, since)."""
     await graph.rows(

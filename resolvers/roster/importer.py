@@ -49,7 +49,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import io
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -58,8 +58,6 @@ from auth.upload import Importer, RosterUpload, Upload, UploadResult
 from graph.audit.trail import Change, record_changes
 from graph.core.driver import Graph
 from graph.roster.bulk import (
-    create_mediator_rows,
-    create_membership_rows,
     file_with_bureau,
     guide_by_courts,
     merge_mediator_rows,
@@ -87,7 +85,6 @@ from resolvers.roster.rows import (
 )
 
 BATCH = 5_000
-WRITERS = 2  # write transactions in flight at once once the organizations are written
 P = TypeVar("P", OrganizationPlan, MediatorPlan, MembershipPlan)
 
 
@@ -121,64 +118,20 @@ async def write_plans(
     progress: Progress | None,
     after_batch: Callable[[int], Awaitable[None]] | None,
 ) -> int:
-    """Batches with organizations one at a time, in order (the filing counter; mediators need them first);
-    the rest up to WRITERS at a time, which the server runs on more than one core. A batch holds every event
-    of its entities (`_batches`), so no batch reads a chain head another batch in flight would move."""
     written = 0
     items = _in_write_order(plans)
-    in_flight: set[asyncio.Task[int]] = set()
+    for chunk in chunks(items, batch_size):
 
-    async def write(chunk: Sequence[Plan]) -> int:
-        async def work(tx: Tx) -> None:
+        async def work(tx: Tx, chunk: Sequence[Plan] = chunk) -> None:
             await write_batch(graph, tx, chunk, resolved, importer=importer, today=today)
 
         await graph.write_work(work)
-        return len(chunk)
-
-    async def settle(*, until: int) -> None:
-        nonlocal written, in_flight
-        while len(in_flight) > until:
-            done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                written += task.result()
-                if progress:
-                    progress("writing", written, len(items))
-                if after_batch:
-                    await after_batch(written)
-
-    try:
-        for chunk in _batches(items, batch_size):
-            if any(isinstance(plan, OrganizationPlan) for plan in chunk):
-                await settle(until=0)
-                in_flight.add(asyncio.create_task(write(chunk)))
-                await settle(until=0)
-            else:
-                await settle(until=WRITERS - 1)
-                in_flight.add(asyncio.create_task(write(chunk)))
-        await settle(until=0)
-    finally:
-        for task in in_flight:
-            task.cancel()
-        await asyncio.gather(*in_flight, return_exceptions=True)
+        written += len(chunk)
+        if progress:
+            progress("writing", written, len(items))
+        if after_batch:
+            await after_batch(written)
     return written
-
-
-def _batches(items: Sequence[Plan], size: int) -> Iterator[list[Plan]]:
-    """Batches of about `size` items that never split a mediator's rows (the mediator and its memberships,
-    whose audit events form one chain) between two batches."""
-    batch: list[Plan] = []
-    for index, plan in enumerate(items):
-        batch.append(plan)
-        following = items[index + 1] if index + 1 < len(items) else None
-        same_chain = (
-            following is not None and not isinstance(following, OrganizationPlan)
-            and not isinstance(plan, OrganizationPlan) and following.hash == plan.hash
-        )
-        if len(batch) >= size and not same_chain:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _in_write_order(plans: Plans) -> list[Plan]:
@@ -211,10 +164,7 @@ async def write_batch(
     rows: list[dict[str, Any]]
     if mediators:
         rows = [{"identityHash": p.hash, "id": resolved.mediators[p.hash], "props": p.props} for p in mediators]
-        if new := [row for row in rows if row["id"] in resolved.fresh]:
-            await create_mediator_rows(graph, tx, rows=new)
-        if stored := [row for row in rows if row["id"] not in resolved.fresh]:
-            await merge_mediator_rows(graph, tx, rows=stored)
+        await merge_mediator_rows(graph, tx, rows=rows)
         changes += [Change(row["id"], "Mediator", "importMediator", None, row["props"]) for row in rows]
     if memberships:
         rows = [
@@ -222,11 +172,7 @@ async def write_batch(
              "since": p.since, "until": p.until}
             for p in memberships
         ]
-        if joined := [row | {"mediator": resolved.mediators[row["identityHash"]]} for row in rows
-                      if resolved.mediators[row["identityHash"]] in resolved.fresh]:
-            await create_membership_rows(graph, tx, rows=joined)
-        if held := [row for row in rows if resolved.mediators[row["identityHash"]] not in resolved.fresh]:
-            await merge_membership_rows(graph, tx, rows=held)
+        await merge_membership_rows(graph, tx, rows=rows)
         changes += [
             Change(resolved.mediators[row["identityHash"]], "Mediator", "importMembership", None,
                    {"organizationId": row["organization"], "role": row["role"], "since": row["since"],
