@@ -52,7 +52,8 @@ from schema.core.build import build_schema
 from schema.core.endpoint import RegistryGraphQL
 from schema.core.unavailable import GraphUnavailableResponse
 from seed.demo import announcement, demo_clients, graph_is_empty, load_demo
-from seed.generator import generate
+from seed.generator import WORKERS, generate
+from seed.national import Address
 from seed.roster import timed
 
 log = logging.getLogger("registry")
@@ -287,20 +288,26 @@ def seed(
     scale: Annotated[
         float | None, typer.Option(help="Generate a fraction of national scale (1.0 = 693,000 organizations).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Generator processes, each writing with its own driver, into an empty graph.")
+    ] = WORKERS,
 ) -> None:
     """Load the demo data set, or generate a national-scale one."""
     settings = Settings()
     if settings.identity_hash_key is None:
         settings = settings.model_copy(update={"demo": True})
 
-    async def run(graph: Graph) -> None:
+    async def run(graph: Graph, connection: GraphConnection) -> None:
         if scale is not None:
-            await generate(graph, scale=scale, hash_key=settings.hash_key(), progress=True)
+            # into an empty graph, worker processes with drivers of their own write the generated roster
+            address = Address(connection.uri, connection.user, connection.password, connection.database)
+            await generate(graph, scale=scale, hash_key=settings.hash_key(), progress=True, address=address,
+                           workers=workers)
         elif demo:
             counts = await load_demo(graph, hash_key=settings.hash_key())
             typer.echo("demo data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
 
-    on_graph(settings, run)
+    on_graph_at(settings, run)
 
 
 @cli.command("export-schema")
@@ -317,12 +324,17 @@ def export_schema(
 
 def on_graph(settings: Settings, work: Callable[[Graph], Awaitable[T]]) -> T:
     """Run `work` on a migrated graph: the configured Neo4j, or the embedded server for the command's duration."""
+    return on_graph_at(settings, lambda graph, _: work(graph))
+
+
+def on_graph_at(settings: Settings, work: Callable[[Graph, GraphConnection], Awaitable[T]]) -> T:
+    """`on_graph`, with where the graph is (for work that opens drivers of its own)."""
 
     async def run(connection: GraphConnection) -> T:
         graph = connect(connection, settings)
         try:
             await apply_migrations(graph)
-            return await work(graph)
+            return await work(graph, connection)
         finally:
             await graph.close()
 

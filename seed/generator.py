@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.core.driver import Graph
+from graph.directory.census import holds_no_roster
+from graph.directory.keys import listing_keys, name_key, organization_keys
 from graph.grades.training import merge_trainings
 from graph.core.vocabulary import AgencyKind, Background, Employment, Gender, MembershipRole, RecordStatus
 from graph.core.vocabulary import OrganizationKind as K
@@ -28,6 +31,11 @@ from seed.demo import PARTNERS, PLATFORM_ADMIN, TERM_END, TERM_START, committee_
 from seed.people import FEMALE_GIVEN, MALE_GIVEN, SURNAMES
 from seed.places import SICHUAN
 from seed.roster import Roster, Row, division, load_roster, stable_id, timed
+
+if TYPE_CHECKING:
+    from seed.national import Address
+
+WORKERS = 2
 
 _PROVINCES = (
     "11 北京市 京|12 天津市 津|13 河北省 冀|14 山西省 晋|15 内蒙古自治区 蒙|21 辽宁省 辽|22 吉林省 吉|23 黑龙江省 黑|"
@@ -135,6 +143,21 @@ class Plan:
 def share(total: int, parts: int, index: int) -> int:
     """Part `index` of `total` split as evenly as possible into `parts`."""
     return total // parts + (1 if index < total % parts else 0)
+
+
+def ancestry(code: str) -> dict[str, str]:
+    """Level -> code of a generated division and its ancestors: 6-digit counties, 12-digit townships (ending in
+    000) and villages; a province or city code (ending in 00) names itself and what is above it."""
+    chain = {"PROVINCE": code[:2] + "0000"}
+    if code[2:4] != "00":
+        chain["CITY"] = code[:4] + "00"
+    if len(code) == 6 and code[4:] != "00" or len(code) == 12:
+        chain["COUNTY"] = code[:6]
+    if len(code) == 12:
+        chain["TOWNSHIP"] = code[:9] + "000"
+        if not code.endswith("000"):
+            chain["VILLAGE"] = code
+    return chain
 
 
 def divisions(plan: Plan) -> Iterator[tuple[Seat, Seat, Seat]]:
@@ -269,6 +292,7 @@ class Builder:
         self.names.add(name)
         self.units += 1
         org_id = stable_id("organization", code, name)
+        chain = ancestry(code)
         filed = datetime.date(2024, 1, 1) + datetime.timedelta(days=self.rng.randrange(0, 600))
         category = {K.INDUSTRY_MEDIATION: "2", K.COMMERCIAL_MEDIATION: "1"}.get(unit.kind)
         self.roster.organizations.append({
@@ -281,6 +305,7 @@ class Builder:
                 "publicPhone": f"0{self.rng.randrange(300, 999)}-{self.rng.randrange(2000000, 8999999)}",
                 "address": name, "chargesFee": unit.kind in (K.COMMERCIAL_MEDIATION, K.LAWYER_STUDIO),
                 "sourceAgency": seat.bureau, "sourceRecordId": f"gen:{org_id[:8]}",
+                **organization_keys(name=name, id=org_id, ancestry=chain),
             },
         })
         for rank in range(self.rng.choice(unit.sizes)):
@@ -288,11 +313,11 @@ class Builder:
             gender = Gender.FEMALE if rank == 1 else self.rng.choice((Gender.FEMALE, Gender.MALE))
             person = founder if founder is not None and rank == 0 else self.person(seat, gender)
             employment = Employment.FULL_TIME if rank < unit.full_time else Employment.PART_TIME
-            self.mediator(person, seat, employment, unit.sectors, org_id, role)
+            self.mediator(person, seat, employment, unit.sectors, org_id, role, chain)
 
     def mediator(
         self, person: Person, seat: Seat, employment: Employment, sectors: tuple[S, ...], org_id: str,
-        role: MembershipRole,
+        role: MembershipRole, chain: dict[str, str],
     ) -> None:
         mediator_id = stable_id("mediator", person.identity_hash)
         languages = ["zh"]
@@ -304,9 +329,12 @@ class Builder:
             "employment": employment.value, "background": self.rng.choice(BACKGROUNDS),
             "education": self.rng.choice(EDUCATION), "specialties": [s.value for s in sectors], "languages": languages,
             "status": RecordStatus.FILED.value, "sourceAgency": seat.bureau, "sourceRecordId": f"gen:{mediator_id[:8]}",
+            "nameKey": name_key(person.props["name"], mediator_id),
         }})
         term = {"since": TERM_START, "until": TERM_END}
         self.roster.memberships.append({"mediator": mediator_id, "organization": org_id, "role": role.value, **term})
+        keys = listing_keys(mediator_name=person.props["name"], mediator_id=mediator_id, ancestry=chain)
+        self.roster.listings.append({"mediator": mediator_id, "organization": org_id, **term, **keys})
         self.trained.setdefault(seat, []).append(mediator_id)
         if self.rng.random() < 0.6:
             grade = {
@@ -367,9 +395,15 @@ def attendance_batches(trainings: list[Row]) -> Iterator[list[Row]]:
 
 
 async def generate(
-    graph: Graph, *, scale: float, hash_key: bytes, progress: bool = False, fast: bool = False
+    graph: Graph, *, scale: float, hash_key: bytes, progress: bool = False, address: Address | None = None,
+    workers: int = WORKERS,
 ) -> dict[str, int]:
-    """Generate and load a roster at `scale` of national size; returns the rows loaded by kind."""
+    """Generate and load a roster at `scale` of national size; returns the rows loaded by kind.
+
+    Given the graph's `address` and a graph with no roster yet, `workers` processes generate and write it with
+    CREATE statements (seed/national.py); otherwise every row is an idempotent MERGE, one chunk at a time."""
+    from seed.national import load_national  # it imports this module
+
     plan = Plan.at(scale)
     counts: Counter[str] = Counter()
     elapsed = timed()
@@ -381,13 +415,10 @@ async def generate(
             counts[name] += rows
             bar.update(task, completed=counts["organizations"], description=f"{counts['mediators']:,} mediators")
 
-        for roster in build(plan, hash_key):
-            trainings, roster.trainings = roster.trainings, []
-            await load_roster(graph, roster, progress=advance)
-            for batch in attendance_batches(trainings):
-                await merge_trainings(graph, rows=batch)
-                advance("attendances", sum(len(row["attendees"]) for row in batch))
-            counts["trainings"] += len(trainings)
+        if address is not None and await holds_no_roster(graph):
+            await load_national(graph, address, plan=plan, hash_key=hash_key, workers=workers, progress=advance)
+        else:
+            await load_merged(graph, plan, hash_key, advance)
     if progress:
         seconds, rows = elapsed(), counts.total()
         console = Console()
@@ -395,3 +426,14 @@ async def generate(
         console.print(f"{rows:,} rows in {seconds:,.1f} s: {rows / seconds:,.0f} rows/s, "
                       f"{counts['mediators'] / seconds:,.0f} mediators/s")
     return dict(counts)
+
+
+async def load_merged(graph: Graph, plan: Plan, hash_key: bytes, advance: Callable[[str, int], None]) -> None:
+    """The MERGE path: chunk by chunk, each written in dependency order."""
+    for roster in build(plan, hash_key):
+        trainings, roster.trainings = roster.trainings, []
+        await load_roster(graph, roster, progress=advance)
+        for batch in attendance_batches(trainings):
+            await merge_trainings(graph, rows=batch)
+            advance("attendances", sum(len(row["attendees"]) for row in batch))
+        advance("trainings", len(trainings))

@@ -42,6 +42,7 @@ class Roster:
     organizations: list[Row] = field(default_factory=list)
     mediators: list[Row] = field(default_factory=list)
     memberships: list[Row] = field(default_factory=list)
+    listings: list[Row] = field(default_factory=list)
     credentials: list[Row] = field(default_factory=list)
     trainings: list[Row] = field(default_factory=list)
 
@@ -52,6 +53,7 @@ class Roster:
             "organizations": len(self.organizations),
             "mediators": len(self.mediators),
             "memberships": len(self.memberships),
+            "listings": len(self.listings),
             "credentials": len(self.credentials),
             "trainings": len(self.trainings),
         }
@@ -83,11 +85,14 @@ async def load_roster(graph: Graph, roster: Roster, *, progress: Progress | None
     await batches("organizations", roster.organizations, lambda chunk: merge_organizations(graph, rows=chunk))
     await batches("mediators", roster.mediators, lambda chunk: merge_mediators(graph, rows=chunk))
     await batches("memberships", roster.memberships, lambda chunk: merge_memberships(graph, rows=chunk))
-    await listing.index_loaded(
-        graph,
-        organizations=[str(row["id"]) for row in roster.organizations],
-        mediators=[str(row["id"]) for row in roster.mediators],
-    )
+    if roster.listings:  # the generator computed the directory keys (graph/directory/keys.py)
+        await batches("listings", roster.listings, lambda chunk: listing.merge_listings(graph, rows=chunk))
+    else:  # the demo data: the graph computes them, as it does for the API's writes
+        await listing.index_loaded(
+            graph,
+            organizations=[str(row["id"]) for row in roster.organizations],
+            mediators=[str(row["id"]) for row in roster.mediators],
+        )
     await batches("credentials", roster.credentials, lambda chunk: merge_credentials(graph, rows=chunk))
     await batches("trainings", roster.trainings, lambda chunk: merge_trainings(graph, rows=chunk))
     return roster.counts()

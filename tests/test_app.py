@@ -90,3 +90,14 @@ async def test_loading_the_demo_twice_changes_nothing(graph: Graph) -> None:
     await load_demo(graph, hash_key=HASH_KEY)
 
     assert await graph.read(count) == once
+
+
+def test_seed_scale_loads_an_empty_embedded_graph_through_worker_processes(tmp_path: Path) -> None:
+    env = {**os.environ, "REGISTRY_DATA_DIR": str(tmp_path), "REGISTRY_GRAPH_HEAP": "512m", "COLUMNS": "200"}
+    env.pop("REGISTRY_GRAPH_URI", None)
+
+    seeded = subprocess.run([sys.executable, "-m", "app", "seed", "--scale", "0.0005", "--workers", "2"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=300)
+
+    assert seeded.returncode == 0, seeded.stderr
+    assert "344 organizations, 1,595 mediators, 1,595 memberships, 1,595 listings" in seeded.stdout, seeded.stdout

@@ -13,12 +13,12 @@ answer, not every organization or mediator of the country:
 The parts of a key are joined by SEP, which sorts below every character a name can hold, so keys order as
 (code, name, id) do. The keys are rewritten in the same transaction as every recorded change to an
 organization or a mediator (`refresh_changed`, beside every `record_changes`), and built in bulk by the
-generator with `organization_keys` / `listing_keys`, which compute the same values in Python.
+generator with graph/directory/keys.py, which computes the same values in Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -62,21 +62,6 @@ def key(*parts: str) -> str:
 def subtree_range(code: str) -> tuple[str, str]:
     """The bounds of every key of the division `code` (at its level's property)."""
     return code + SEP, code + END
-
-
-def level_keys(ancestors: Mapping[JurisdictionLevel, str], name: str, id: str) -> dict[str, str]:
-    """`in<Level>` for each level at which the division or an ancestor sits (`ancestors`: level -> code)."""
-    return {LEVEL_PROPERTY[level]: key(code, name, id) for level, code in ancestors.items()}
-
-
-def organization_keys(*, name: str, id: str, ancestors: Mapping[JurisdictionLevel, str]) -> dict[str, str]:
-    """The keys an organization carries, as `refresh` writes them (for bulk loads that write rows directly)."""
-    return {"nameKey": key(name, id)} | level_keys(ancestors, name, id)
-
-
-def listing_keys(*, mediator_name: str, mediator_id: str, ancestors: Mapping[JurisdictionLevel, str]) -> dict[str, str]:
-    """The keys of one membership's listing (`ancestors`: those of the organization's division)."""
-    return level_keys(ancestors, mediator_name, mediator_id)
 
 
 _ORGANIZATION_KEYS: LiteralString = """
@@ -178,6 +163,14 @@ async def index_loaded(
         await graph.write_work(lambda tx, ids=ids: refresh(graph, tx, mediators=ids))
 
 
-def listing_row(keys: Mapping[str, Any], *, mediator: str, organization: str, since: Any, until: Any) -> dict[str, Any]:
-    """One Listing's properties, for bulk loads."""
-    return {"mediator": mediator, "organization": organization, "since": since, "until": until, **keys}
+async def merge_listings(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:
+    """Upsert listings keyed on (mediator, organization, since), for bulk loads that compute their keys
+    (graph/directory/keys.py); each row is the listing's properties."""
+    result = await graph.write(
+        "UNWIND $rows AS row"
+        " MERGE (n:Listing {mediator: row.mediator, organization: row.organization, since: row.since})"
+        " SET n += row"
+        " RETURN count(n) AS merged",
+        rows=list(rows),
+    )
+    return int(result[0]["merged"]) if result else 0

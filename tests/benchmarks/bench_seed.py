@@ -1,6 +1,6 @@
 """Benchmark of `seed --scale F` into an empty embedded graph: time, rows per second, peak memory and disk.
 
-    python tests/benchmarks/bench_seed.py --scale 0.1 [--heap 2g] [--data-dir /tmp/x]
+    python tests/benchmarks/bench_seed.py --scale 0.1 [--workers 2] [--merge] [--heap 2g] [--data-dir /tmp/x]
 
 Starts its own embedded graph server in a temporary directory (or `--data-dir`, which must not exist and is
 deleted afterwards), migrates it, runs the generator, prints rows per second, the peak resident memory of the server and of Python (this process and
@@ -10,6 +10,7 @@ its generator processes) and the size of the data directory. Not collected by py
 from __future__ import annotations
 
 import argparse
+import os
 import asyncio
 import resource
 import shutil
@@ -22,6 +23,7 @@ from graph.core.driver import open_graph
 from graph.core.embedded import start_embedded_server
 from graph.core.migrations import apply_migrations
 from seed.generator import generate
+from seed.national import Address
 
 HASH_KEY = b"benchmark-identity-hash-key"
 
@@ -55,8 +57,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     watcher.start()
     try:
         await apply_migrations(graph)
+        address = None if args.merge else Address(server.uri, server.user, server.password, server.database)
         started = time.perf_counter()
-        counts = await generate(graph, scale=args.scale, hash_key=HASH_KEY)
+        counts = await generate(graph, scale=args.scale, hash_key=HASH_KEY, address=address, workers=args.workers)
         seconds = time.perf_counter() - started
         rows = sum(counts.values())
         print(", ".join(f"{n:,} {kind}" for kind, n in counts.items()))
@@ -71,6 +74,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child: server or generator
     print(f"peak RSS: server {peak['server'] / 1024:,.0f} MB, python {own / 1024:,.0f} MB"
           f" (largest child process {children / 1024:,.0f} MB)")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"disk: {disk_bytes(workdir / 'graph') / 1e6:,.0f} MB")
 
 
@@ -78,6 +82,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--heap", default="2g", help="the embedded server's Java heap")
+    parser.add_argument("--workers", type=int, default=2, help="generator processes, each with its own writer")
+    parser.add_argument("--merge", action="store_true", help="the MERGE path (one writer) instead of the fast path")
     parser.add_argument("--data-dir", type=Path, help="scratch directory (must not exist; deleted afterwards)")
     args = parser.parse_args()
     if args.data_dir:
