@@ -8,18 +8,21 @@ import httpx
 import pytest
 
 from app import Settings, create_app
-from graph.core.driver import Graph, GraphTimeout
+from graph.core.driver import Graph, GraphTimeout, time_budget
 from tests.conftest import ISSUER
 
-SLOW = "UNWIND range(1, 6000000) AS x UNWIND range(1, 6) AS y RETURN count(x + y) AS n"
+SLOW = "UNWIND range(1, 1000000) AS x UNWIND range(1, 3) AS y RETURN count(x + y) AS n"
+
+
+async def test_bulk_work_outside_a_request_has_no_budget(graph: Graph) -> None:
+    assert await Graph(graph.driver, graph.database, timeout=0.3).read(SLOW) == [{"n": 3000000}]
 
 
 async def test_a_statement_past_the_budget_is_abandoned_with_a_timeout(graph: Graph) -> None:
-    budget = Graph(graph.driver, graph.database, timeout=0.3)
     started = time.perf_counter()
 
-    with pytest.raises(GraphTimeout, match="within 0.3 s"):
-        await budget.read(SLOW)
+    with time_budget(0.3), pytest.raises(GraphTimeout, match="time budget"):
+        await graph.read(SLOW)
 
     assert time.perf_counter() - started < 5
     assert await graph.read("RETURN 1 AS ok") == [{"ok": 1}]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
@@ -27,8 +29,22 @@ class GraphUnavailable(GraphError):
 
 
 class GraphTimeout(GraphError):
-    """A transaction ran past its time budget (`timeout`) and was abandoned: the driver's connection is closed, so
-    the server ends the transaction (Neo4j also enforces the budget itself, as the transaction's timeout)."""
+    """A request's statements ran past its time budget and were abandoned: the driver's connection is closed, so
+    the server ends the transaction (Neo4j also enforces `timeout` itself, as each transaction's timeout)."""
+
+
+_deadline: ContextVar[float | None] = ContextVar("graph_deadline", default=None)
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Every statement run inside the block (a request) must be done within `seconds` of its start. Bulk work
+    (migrations, loads, the CLI) runs outside any budget."""
+    token = _deadline.set(asyncio.get_running_loop().time() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
 
 
 CONNECTION_FAILURES = (ServiceUnavailable, SessionExpired, OSError)
@@ -94,14 +110,15 @@ class Graph:
             raise GraphError(str(error)) from error
 
     async def _execute(self, work: Work[T], *, write: bool) -> T:
+        deadline = _deadline.get()
         try:
-            async with asyncio.timeout(self.timeout), self.driver.session(database=self.database) as session:
+            async with asyncio.timeout_at(deadline), self.driver.session(database=self.database) as session:
                 managed = unit_of_work(timeout=self.timeout)(work)
                 if write:
                     return await session.execute_write(managed)
                 return await session.execute_read(managed)
         except TimeoutError as error:
-            raise GraphTimeout(f"the graph did not answer within {self.timeout:g} s") from error
+            raise GraphTimeout("the request ran past its time budget") from error
 
     async def probe(self, *, timeout: float) -> None:
         """One `RETURN 1`, not retried and not guarded by the health state; raises what the driver raises."""

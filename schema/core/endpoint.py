@@ -11,7 +11,7 @@ from strawberry.asgi import GraphQL
 
 from auth.policy import viewer_for
 from auth.principal import Principal
-from resolvers import Graph
+from resolvers import Graph, time_budget
 from schema.core.build import build_schema
 from schema.core.context import Context, Loaders
 
@@ -27,6 +27,11 @@ class RegistryGraphQL(GraphQL[Context, None]):
         )
         self.graph = graph
         self.hash_key = hash_key
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Each request runs within the graph's time budget (`REGISTRY_GRAPH_TIMEOUT`), all its statements together."""
+        with time_budget(self.graph.timeout):
+            await super().__call__(scope, receive, send)
 
     def encode_json(self, data: object) -> bytes:
         """orjson: compact UTF-8, several times faster than the standard library on large pages."""
