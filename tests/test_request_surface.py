@@ -156,7 +156,7 @@ async def test_the_cap_of_representations_resolves(graph: Graph, client: httpx.A
 
 async def test_representations_count_in_the_cost(graph: Graph, client: httpx.AsyncClient) -> None:
     selection = "... on Organization { members { mediator { memberships { organization { members { mediator { name } } } } } } }"
-    query = "query($r: [_Any!]!) { _entities(representations: $r) { %s } }" % selection
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { " + selection + " } }"
 
     response = await post(client, query, variables={"r": organizations(MAX_REPRESENTATIONS)})
 
