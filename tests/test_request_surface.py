@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -17,6 +19,7 @@ from tests.conftest import token_for
 from tests.test_hardening import post, serving
 
 JSON = {"content-type": "application/json"}
+WIDE_QUERY = "organizations(first: 100) { edges { node { members { mediator { memberships { organization { name } } } } } } }"
 ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { id name } } }"
 
 
@@ -156,7 +159,7 @@ async def test_the_cap_of_representations_resolves(graph: Graph, client: httpx.A
 
 async def test_representations_count_in_the_cost(graph: Graph, client: httpx.AsyncClient) -> None:
     selection = "... on Organization { members { mediator { memberships { organization { members { mediator { name } } } } } } }"
-    query = "query($r: [_Any!]!) { _entities(representations: $r) { %s } }" % selection
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { " + selection + " } }"
 
     response = await post(client, query, variables={"r": organizations(MAX_REPRESENTATIONS)})
 
@@ -216,3 +219,31 @@ async def test_forwarded_for_is_trusted_only_from_named_proxies(
         ]
 
     assert [answer.status_code for answer in answers] == statuses
+
+
+# --- one request does not stall the others -----------------------------------------------------------
+
+
+async def test_healthz_answers_while_the_heaviest_allowed_request_runs(demo: Graph, client: httpx.AsyncClient) -> None:
+    """A body at the limit (decoded off the event loop) with a query near the budget; /healthz is polled meanwhile.
+
+    The bound is generous (the machine is shared); the figures are printed for the record (`-s`)."""
+    query = "query($pad: String) { " + WIDE_QUERY + " }"
+    body = json.dumps({"query": query, "variables": {"pad": "x" * (MAX_BODY_BYTES - 400)}}).encode()
+    assert len(body) <= MAX_BODY_BYTES
+    began = time.perf_counter()
+    heavy = asyncio.create_task(client.post("/graphql", content=body, headers=JSON))
+    latencies: list[float] = []
+    while not heavy.done():
+        started = time.perf_counter()
+        assert (await client.get("/healthz")).status_code == 200
+        latencies.append(time.perf_counter() - started)
+        await asyncio.sleep(0.005)
+    answer = await heavy
+    took = time.perf_counter() - began
+
+    assert answer.status_code == 200, answer.text
+    worst = max(latencies) * 1000
+    print(f"healthz during the heavy request: {len(latencies)} polls, max {worst:.1f} ms; it took {took * 1000:.0f} ms")
+    assert latencies  # at least one poll overlapped the heavy request
+    assert max(latencies) < 1.0

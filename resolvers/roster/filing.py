@@ -33,6 +33,8 @@ from resolvers.core.outcomes import (
 )
 
 T = TypeVar("T")
+RACE_ATTEMPTS = 3
+"""How often a write that lost a race at the commit runs again before it answers a bare conflict."""
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -121,8 +123,10 @@ async def unit_of_work(
     """Run `work` (which returns the entity id and its changes) in one write transaction with its audit events.
 
     With an idempotency key already used for the same operation and input, nothing is written and the first
-    entity id comes back (with `replayed` True); the same key with other input is a conflict. Losing a race
-    to a concurrent writer (a uniqueness constraint refusing the commit) is a conflict too.
+    entity id comes back (with `replayed` True); the same key with other input is a conflict. A writer that
+    loses a race at the commit (a uniqueness constraint refusing it) runs once more, so it gets the answer of
+    a writer that came second: a stale version for an update, a conflict naming the natural key for a create,
+    the first result for a repeated idempotency key. Only a writer that keeps losing gets a bare conflict.
     """
     graph = writer.graph
     fingerprint = input_hash(operation, payload)
@@ -144,12 +148,15 @@ async def unit_of_work(
             )
         return entity_id, False
 
-    try:
-        return await graph.write_work(transaction)
-    except UniquenessViolation:
-        # Two writers raced past the checks (the same new natural key, the same place in an audit chain, the
-        # same idempotency key); the graph's constraints let one of them commit and this one wrote nothing.
-        raise conflict("A concurrent change to the same record won; read it again and retry.") from None
+    for _ in range(RACE_ATTEMPTS):
+        try:
+            return await graph.write_work(transaction)
+        except UniquenessViolation:
+            # Two writers raced past the checks (the same new natural key, the same place in an audit chain,
+            # the same idempotency key); the graph's constraints let one commit and this one wrote nothing.
+            # Its checks, run again, now see the winner's write.
+            continue
+    raise conflict("A concurrent change to the same record won; read it again and retry.")
 
 
 def checked_state(state: dict[str, Any] | None, version: int | None, *, kind: str, outside: str) -> dict[str, Any]:

@@ -18,19 +18,18 @@ from strawberry.extensions import (
 )
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import Info
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, Info
 
-from schema.directory.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.core.entities import check_representations
 from schema.core.errors import ClientErrors
 from schema.core.limits import CostLimit, NoFederationIntrospection, OverloadingRule
-from schema.grades.assessment import AssessmentMutation
 from schema.courts.case_mutation import CaseMutation
-from schema.roster.filing import FilingMutation
 from schema.courts.invitation import InvitationMutation
-from schema.partners.registration_mutation import RegistrationMutation
+from schema.directory.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.directory.query import Query
+from schema.grades.assessment import AssessmentMutation
+from schema.partners.registration_mutation import RegistrationMutation
+from schema.roster.filing import FilingMutation
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
