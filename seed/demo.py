@@ -210,7 +210,7 @@ class DemoBuilder:
                     "creditCode": credit,
                     "status": RecordStatus.FILED.value,
                     "filedAt": filed,
-                    "filingNo": f"{self.county_of(place).code}-{filed:%Y}-{len(self.roster.organizations) + 1:04d}",
+                    "filingNo": f"{self.county_of(place).code}-{filed:%Y}-{len(self.roster.organizations) + 1:06d}",
                     "publicPhone": f"0{self.rng.choice(['28', '835', '816'])}-{self.rng.randrange(2000000, 8999999)}",
                     "address": place.name,
                     "chargesFee": staffing.kind in (OrganizationKind.COMMERCIAL_MEDIATION, OrganizationKind.LAWYER_STUDIO),

@@ -301,7 +301,7 @@ class Builder:
                 "name": name, "kind": unit.kind.value, "sectors": [s.value for s in unit.sectors],
                 "creditCode": credit_code("5", category, seat.code, self.units) if category else None,
                 "status": RecordStatus.FILED.value, "filedAt": filed,
-                "filingNo": f"{seat.code}-{filed:%Y}-{self.units:04d}",
+                "filingNo": f"{seat.code}-{filed:%Y}-{self.units:06d}",
                 "publicPhone": f"0{self.rng.randrange(300, 999)}-{self.rng.randrange(2000000, 8999999)}",
                 "address": name, "chargesFee": unit.kind in (K.COMMERCIAL_MEDIATION, K.LAWYER_STUDIO),
                 "sourceAgency": seat.bureau, "sourceRecordId": f"gen:{org_id[:8]}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from graph.core.driver import Graph
 from graph.core.vocabulary import PEOPLES_COMMITTEES
 from resolvers.core.identifiers import division_level, parse_credit_code
@@ -66,3 +68,11 @@ async def test_identifiers_in_the_demo_are_valid(demo: Graph) -> None:
     assert credit and all(parse_credit_code(row["code"]).warnings == () for row in credit)
     assert all(len(row["masked"]) == 18 and row["masked"][3:16] == "*" * 13 for row in masked)
     assert len({row["hash"] for row in masked}) == len(masked)
+
+
+async def test_demo_filing_numbers_have_the_form_the_api_issues(demo: Graph) -> None:
+    """Issue 12: the API issues `<county>-<year>-<six-digit serial>` (tests/test_filing.py); the demo data wrote
+    four digits, so one registry showed two forms of the same number."""
+    rows = await demo.read("MATCH (o:Organization) WHERE o.filingNo IS NOT NULL RETURN o.filingNo AS no")
+    assert rows
+    assert [row["no"] for row in rows if not re.fullmatch(r"\d{6}-\d{4}-\d{6}", row["no"])] == []

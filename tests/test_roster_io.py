@@ -257,9 +257,11 @@ async def test_a_person_already_on_the_roster_keeps_their_id(graph: Graph, tmp_p
     await skeleton(graph)
     hashed = identity_hash(identity(1), key=HASH_KEY)
     await graph.write(
-        "CREATE (:Mediator {id: 'filed-earlier', identityHash: $hash, name: '旧名', gender: 'MALE',"
-        " status: 'FILED'})",
-        hash=hashed,
+        "MATCH (j:Jurisdiction {code: $code}) CREATE (o:Organization {id: 'org-earlier', kind: 'RESIDENTS_COMMITTEE',"
+        " status: 'PENDING'})-[:LOCATED_IN]->(j)"
+        " CREATE (:Mediator {id: 'filed-earlier', identityHash: $hash, name: '旧名', gender: 'MALE',"
+        " status: 'FILED'})-[:MEMBER_OF {role: 'MEMBER', since: date('2020-01-01'), until: date('2020-12-31')}]->(o)",
+        hash=hashed, code=JINLI,
     )
 
     report = await import_as(graph, roster_file(tmp_path, committee("yl-1")))
@@ -270,8 +272,34 @@ async def test_a_person_already_on_the_roster_keeps_their_id(graph: Graph, tmp_p
         " [(m)-[:MEMBER_OF]->(o) | o.sourceRecordId] AS keys",
         hash=hashed,
     )
-    assert found == [{"id": "filed-earlier", "name": "调解员1", "keys": ["yl-1"]}]
+    assert [(row["id"], row["name"], sorted(k for k in row["keys"] if k)) for row in found] == [
+        ("filed-earlier", "调解员1", ["yl-1"])]
     assert await operations(graph, "filed-earlier") == ["importMediator", "importMembership"]
+
+
+async def test_a_row_naming_another_bureau_s_mediator_is_a_bad_row(graph: Graph, tmp_path: Path) -> None:
+    """Issue 12: a one-row file with the identity number of a mediator filed in another bureau's district
+    rewrote its name, phone and employment; as a membership row it would join the person to the importer."""
+    await skeleton(graph)
+    number = identity(1)
+    await graph.write(
+        "MATCH (j:Jurisdiction) WHERE j.code STARTS WITH '511802' WITH j LIMIT 1"
+        " CREATE (o:Organization {id: 'yaan-org', kind: 'RESIDENTS_COMMITTEE', status: 'FILED'})-[:LOCATED_IN]->(j)"
+        " CREATE (:Mediator {id: 'yaan-m', identityHash: $hash, name: '旧名', gender: 'MALE', status: 'FILED',"
+        " version: 1})-[:MEMBER_OF {role: 'MEMBER', since: date('2020-01-01')}]->(o)",
+        hash=identity_hash(number, key=HASH_KEY),
+    )
+    person = [row for row in committee("yl-1") if row["record"] == "mediator" and row["identity_number"] == number]
+    person[0] |= {"name": "新名字", "phone": "13700000000"}
+    before = await counts(graph)
+
+    report = await import_as(graph, roster_file(tmp_path, person))
+
+    assert [(bad.line, bad.field) for bad in report.bad] == [(2, "identity_number")]
+    assert report.written == 0
+    assert await counts(graph) == before
+    assert await graph.read("MATCH (m:Mediator {id: 'yaan-m'}) RETURN m.name AS name, m.version AS v") == [
+        {"name": "旧名", "v": 1}]
 
 
 async def test_memberships_may_join_a_stored_organization_by_its_key(graph: Graph, tmp_path: Path) -> None:

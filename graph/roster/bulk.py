@@ -47,6 +47,8 @@ class StoredIdentity(GraphRecord):
     gender: str
     employment: str | None = None
     status: str | None = None
+    allowed: bool = False
+    """Whether the importer reaches one of its organizations (national importers reach every mediator)."""
 
 
 class StoredMembership(GraphRecord):
@@ -139,12 +141,17 @@ async def organizations_by_key(
     return found
 
 
-async def identities(graph: Graph, *, hashes: Sequence[str]) -> dict[str, StoredIdentity]:
-    """The mediators already on the roster under these identity hashes (whatever their id)."""
+async def identities(graph: Graph, *, hashes: Sequence[str], viewer: Viewer) -> dict[str, StoredIdentity]:
+    """The mediators already on the roster under these identity hashes (whatever their id), and whether the
+    importer may write them, by the rule of `mediator_state` (graph/roster/filing.py)."""
     rows = await graph.read(
         "UNWIND $hashes AS hash MATCH (n:Mediator {identityHash: hash})"
-        " RETURN n {.id, .identityHash, .gender, .employment, .status} AS node",
+        " OPTIONAL MATCH (n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j:Jurisdiction)"
+        " WITH n, collect(" + IN_REACH + ") AS reach"
+        " RETURN n {.id, .identityHash, .gender, .employment, .status,"
+        " allowed: $vNational OR any(r IN reach WHERE r)} AS node",
         hashes=list(hashes),
+        **viewer.params(),
     )
     return {row["node"]["identityHash"]: StoredIdentity.model_validate(row["node"]) for row in rows}
 

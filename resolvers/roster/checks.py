@@ -100,7 +100,7 @@ async def check_against_graph(graph: Graph, plans: Plans, *, importer: Importer,
     _resolve_organization_keys(plans, resolved, stored)
     filed = (plan.jurisdiction for plan in plans.organizations.values() if filed_on_import(plan))
     resolved.courts = await read_chunked(lambda codes: nearest_basic_courts(graph, codes=codes), filed)
-    await _resolve_mediators(graph, plans, resolved)
+    await _resolve_mediators(graph, plans, resolved, importer)
     touched = sorted({target.id for target in resolved.organizations.values()})
     memberships = await read_chunked(lambda ids: _memberships_by_organization(graph, ids), touched)
     _check_memberships(plans, resolved, memberships, today)
@@ -173,9 +173,18 @@ async def _memberships_by_organization(graph: Graph, ids: list[str]) -> dict[str
     return found
 
 
-async def _resolve_mediators(graph: Graph, plans: Plans, resolved: Resolved) -> None:
+async def _resolve_mediators(graph: Graph, plans: Plans, resolved: Resolved, importer: Importer) -> None:
+    """Rows naming a person already on the roster: a person filed by another bureau (no organization in the
+    importer's reach) is a bad row, as amendMediator and addMembership refuse it (issue 12)."""
     hashes = set(plans.mediators) | {plan.hash for plan in plans.memberships.values()}
-    stored = await read_chunked(lambda chunk: identities(graph, hashes=chunk), hashes)
+    stored = await read_chunked(lambda chunk: identities(graph, hashes=chunk, viewer=importer.viewer), hashes)
+    outside = "This person is on the roster of another bureau; ask it to accept a membership instead."
+    for hashed, plan in plans.mediators.items():
+        if hashed in stored and not stored[hashed].allowed:
+            plans.bad.append(BadRow(plan.line, "identity_number", outside))
+    for membership in plans.memberships.values():
+        if membership.hash in stored and not stored[membership.hash].allowed and membership.hash not in plans.mediators:
+            plans.bad.append(BadRow(membership.line, membership.column, outside))
     for hashed, person in stored.items():
         resolved.mediators[hashed] = person.id
         employment = Employment(person.employment) if person.employment else None
