@@ -18,13 +18,14 @@ generator with graph/directory/keys.py, which computes the same values in Python
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
 
 from graph.audit.trail import Change, EntityKind
 from graph.core.driver import Graph
+from graph.core.page import PageRequest, keyset_in_index_order
 from graph.core.vocabulary import JurisdictionLevel
 
 SEP = "\u0001"
@@ -57,6 +58,25 @@ MEMBERSHIP_CURRENT: LiteralString = (
 
 def key(*parts: str) -> str:
     return SEP.join(parts)
+
+
+def window(
+    *,
+    jurisdiction: str | None,
+    level: JurisdictionLevel | None,
+    page: PageRequest,
+    in_division: Mapping[JurisdictionLevel, LiteralString],
+    everywhere: LiteralString,
+    keyed: LiteralString,
+) -> tuple[LiteralString, LiteralString, dict[str, Any]]:
+    """The anchored statement of a name-ordered page, its sort key and its key range: the division's range of
+    `keyed` (the variable holding the `in<Level>` keys: `n` or a listing `l`), or the national `nameKey` range."""
+    in_order = keyset_in_index_order(page)  # otherwise the cursor is applied by the sort (paged_query)
+    after = key(str(page.after_key), str(page.after_id)) if in_order and page.after_id is not None else ""
+    if jurisdiction is not None and level is not None:
+        low, high = subtree_range(jurisdiction)
+        return in_division[level], keyed + "." + LEVEL_PROPERTY[level], {"lo": low + after, "hi": high}
+    return everywhere, "n.nameKey", {"lo": after, "hi": TOP}
 
 
 def subtree_range(code: str) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from graph.core.vocabulary import (
     RecordStatus,
     Specialty,
 )
-from graph.directory.listing import TOP, LEVEL_PROPERTY, LISTING_CURRENT, MEMBERSHIP_CURRENT, key, subtree_range
+from graph.directory.listing import LEVEL_PROPERTY, LISTING_CURRENT, MEMBERSHIP_CURRENT, window
 from graph.grades.assessment import CURRENT_GRADE_RANK, NO_GRADE_RANK
 
 
@@ -101,13 +101,8 @@ _EVERYWHERE: LiteralString = "MATCH (n:Mediator) WHERE n.nameKey > $lo AND n.nam
 
 
 def _window(where: MediatorFilter, page: PageRequest) -> tuple[LiteralString, LiteralString, dict[str, Any]]:
-    """The anchored statement of a name-ordered page, its sort key and its key range."""
-    in_order = keyset_in_index_order(page)  # otherwise the cursor is applied by the sort (paged_query)
-    after = key(str(page.after_key), str(page.after_id)) if in_order and page.after_id is not None else ""
-    if where.jurisdiction is not None and where.level is not None:
-        low, high = subtree_range(where.jurisdiction)
-        return _IN_DIVISION[where.level], "l." + LEVEL_PROPERTY[where.level], {"lo": low + after, "hi": high}
-    return _EVERYWHERE, "n.nameKey", {"lo": after, "hi": TOP}
+    return window(jurisdiction=where.jurisdiction, level=where.level, page=page, in_division=_IN_DIVISION,
+                  everywhere=_EVERYWHERE, keyed="l")
 
 
 async def find_mediators(

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any, LiteralString
 
 from graph.core.driver import Graph
-from graph.directory.jurisdiction import LOCATION, JurisdictionRecord
 from graph.core.page import Page, PageRequest, keyset_in_index_order, paged_query, split_page, window_page
 from graph.core.records import Choices, Filter, Names, Tracked
 from graph.core.viewer import AWAITING, ORGANIZATION_IN_FULL, ORGANIZATION_LISTED, Viewer
 from graph.core.vocabulary import JurisdictionLevel, OrganizationKind, RecordStatus, Specialty
-from graph.directory.listing import TOP, LEVEL_PROPERTY, key, subtree_range
+from graph.directory.jurisdiction import LOCATION, JurisdictionRecord
+from graph.directory.listing import LEVEL_PROPERTY, window
 
 
 class OrganizationRecord(Tracked):
@@ -76,13 +76,8 @@ _EVERYWHERE: LiteralString = "MATCH (n:Organization) WHERE n.nameKey > $lo AND n
 
 
 def _window(where: OrganizationFilter, page: PageRequest) -> tuple[LiteralString, LiteralString, dict[str, Any]]:
-    """The anchored statement of a name-ordered page, its sort key and its key range."""
-    in_order = keyset_in_index_order(page)  # otherwise the cursor is applied by the sort (paged_query)
-    after = key(str(page.after_key), str(page.after_id)) if in_order and page.after_id is not None else ""
-    if where.jurisdiction is not None and where.level is not None:
-        low, high = subtree_range(where.jurisdiction)
-        return _IN_DIVISION[where.level], "n." + LEVEL_PROPERTY[where.level], {"lo": low + after, "hi": high}
-    return _EVERYWHERE, "n.nameKey", {"lo": after, "hi": TOP}
+    return window(jurisdiction=where.jurisdiction, level=where.level, page=page, in_division=_IN_DIVISION,
+                  everywhere=_EVERYWHERE, keyed="n")
 
 
 async def find_organizations(
