@@ -45,6 +45,7 @@ from graph.core.embedded import EmbeddedServerError
 from graph.core.migrations import apply_migrations, is_migrated, schema_snapshot
 from resolvers.audit.trail import describe, verify_audit
 from resolvers.courts.invited_list import published_csv, published_json
+from resolvers.reports.rollup import rebuild_rollups, refresh_rollups
 from resolvers.roster.export import export_roster_file
 from resolvers.roster.importer import ImportReport, import_roster_file, roster_upload
 from schema.core.body import MAX_BODY_BYTES, GraphQLBody
@@ -95,6 +96,9 @@ class Settings(BaseSettings):
     allow_get_queries: bool = False
     graphiql: bool = False
     demo: bool = False
+    rollup_interval: float = 900.0
+    """Seconds between rebuilds of the report rollups of provinces and cities (resolvers/reports/rollup.py); 0
+    builds none, and every report then counts live."""
 
     def auth(self) -> AuthConfig:
         return AuthConfig(
@@ -147,9 +151,17 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             if text := announcement(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer):
                 log.warning(text)
         supervisor.start()
+        rollups = (
+            asyncio.create_task(refresh_rollups(graph, interval=settings.rollup_interval))
+            if settings.rollup_interval > 0 else None
+        )
         try:
             yield
         finally:
+            if rollups is not None:
+                rollups.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await rollups
             await supervisor.stop()
 
     async def healthz(request: Request) -> Response:
@@ -306,8 +318,17 @@ def seed(
         elif demo:
             counts = await load_demo(graph, hash_key=settings.hash_key())
             typer.echo("demo data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
+        if scale is not None or demo:
+            typer.echo(f"report rollups: {await rebuild_rollups(graph)} divisions")
 
     on_graph_at(settings, run)
+
+
+@cli.command()
+def rollup() -> None:
+    """Rebuild the report rollups of every province, city and county now (the service does so periodically)."""
+    written = on_graph(Settings(), rebuild_rollups)
+    typer.echo(f"report rollups: {written} divisions")
 
 
 @cli.command("export-schema")

@@ -164,6 +164,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             " inVillage: [a IN up WHERE a.level = 'VILLAGE' | a.code + '\u0001' + m.name + '\u0001' + m.id][0]})",
         ),
     ),
+    Migration(
+        12,
+        "reports: one rollup per province, city and county, computed ahead",
+        ("CREATE CONSTRAINT report_rollup_code IF NOT EXISTS FOR (n:ReportRollup) REQUIRE n.code IS UNIQUE",),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -47,6 +47,13 @@ class CaseReader:
             "vCourt": self.kind == "COURT",
         }
 
+    def reads_number(self, referrer_id: str | None) -> bool:
+        """graph/reports/jurisdiction.py NUMBER_READABLE for a case referred by `referrer_id`, for rows read
+        ahead of the reader (report rollups); tests/test_rollup.py holds the two to the same answers."""
+        return self.viewer.roster and (
+            self.viewer.national or self.kind == "JUDICIAL_BUREAU" or (referrer_id is not None and referrer_id == self.agency)
+        )
+
 
 CASE_IN_REACH: LiteralString = (
     "($vRoster AND ($vNational OR a.id = $vAgency"

@@ -63,6 +63,40 @@ _SEATS: LiteralString = (
 )
 """Current seats of organization `o` on `$asOf`, counted as the composition rules of filing count them."""
 
+UNDERSTAFFED: LiteralString = (
+    " WITH o, j, members, chairs, women, fullTime,"
+    " coalesce(head([r IN $minimums WHERE r.kind = o.kind AND r.province = substring(j.code, 0, 2) | r.minimum]),"
+    " head([r IN $minimums WHERE r.kind = o.kind AND r.province IS NULL | r.minimum]), 0) AS minimum"
+    " WHERE fullTime < minimum"
+)
+"""After _SEATS: organization `o` has fewer full-time members than its kind's minimum (`$minimums`: `{kind,
+province, minimum}`, a null province for the national default)."""
+
+BREAKING: LiteralString = " WHERE members < $fewest OR members > $most OR chairs <> 1 OR women = 0"
+"""After _SEATS: committee `o`'s seats break Art 8 (a member count outside `$fewest..$most`, not one chair, no woman)."""
+
+def mediator_columns(by: LiteralString = "") -> LiteralString:
+    """Per mediator `n` (carrying the columns `by`, each followed by a comma): its current grade on `$gradeDay`
+    and whether it met the year's training (`$training`)."""
+    return (
+        " WITH " + by + "n, " + CURRENT_GRADE + " AS grade, " + PROVINCE + " AS province, " + FIRST_SINCE
+        + " AS firstSince, " + YEAR_COURSES + " AS done"
+        " WITH " + by + "n, grade, " + TRAINING_MET + " AS met"
+    )
+
+def listed_organizations(by: LiteralString = "", *, minimum: bool = False) -> LiteralString:
+    """After _SEATS (and UNDERSTAFFED with `minimum`): the organizations by name, grouped by the columns `by`
+    as well (each followed by a comma), as their total and the first `$limit`."""
+    carried: LiteralString = ", minimum" if minimum else ""
+    field: LiteralString = ", minimum: minimum" if minimum else ""
+    return (
+        " WITH " + by + "o, j, members, chairs, women, fullTime" + carried + " ORDER BY o.name, o.id"
+        " WITH " + by + "collect({id: o.id, name: o.name, kind: o.kind, jurisdiction: j.code, members: members,"
+        " chairs: chairs, women: women, fullTime: fullTime" + field + "}) AS listed"
+        " RETURN " + by + "size(listed) AS total, listed[0..$limit] AS rows"
+    )
+
+
 CASE: LiteralString = (
     "{referrerId: x.id, referrerName: x.name,"
     " referrerKind: CASE WHEN x:Court THEN 'COURT' WHEN x:PartnerAgency THEN 'PARTNER_AGENCY' ELSE 'OTHER' END,"
@@ -70,20 +104,25 @@ CASE: LiteralString = (
 )
 """What the case figures need of case `(n)-[h:HANDLED]->(x)`, as a map for a pattern comprehension."""
 
-CASE_FIGURES: LiteralString = (
-    " WITH c,"
-    " c.acceptedAt IS NOT NULL AND c.acceptedAt >= $start AND c.acceptedAt <= $end AS accepted,"
-    " c.closedAt IS NOT NULL AND c.closedAt >= $start AND c.closedAt <= $end AS closed,"
-    " c.acceptedAt IS NOT NULL AND c.closedAt IS NULL AND c.deadline < $today AS overdue"
-    " WHERE accepted OR closed OR overdue"
-    " WITH c, accepted, overdue, closed, closed AND c.outcome = 'AGREEMENT' AS agreed,"
-    " CASE WHEN closed AND c.acceptedAt IS NOT NULL THEN duration.inDays(c.acceptedAt, c.closedAt).days END AS days"
-    " RETURN c.referrerId AS referrerId, c.referrerName AS referrerName, c.referrerKind AS referrerKind,"
-    " sum(CASE WHEN accepted THEN 1 ELSE 0 END) AS accepted, sum(CASE WHEN closed THEN 1 ELSE 0 END) AS closed,"
-    " sum(CASE WHEN agreed THEN 1 ELSE 0 END) AS agreements, sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue,"
-    " sum(coalesce(days, 0)) AS totalDays, count(days) AS timed"
-    " ORDER BY referrerName, referrerId"
-)
+def case_figures(by: LiteralString = "") -> LiteralString:
+    """CASE_FIGURES grouped by the columns `by` as well (each followed by a comma), e.g. a rollup's `code, `."""
+    return (
+        " WITH " + by + "c,"
+        " c.acceptedAt IS NOT NULL AND c.acceptedAt >= $start AND c.acceptedAt <= $end AS accepted,"
+        " c.closedAt IS NOT NULL AND c.closedAt >= $start AND c.closedAt <= $end AS closed,"
+        " c.acceptedAt IS NOT NULL AND c.closedAt IS NULL AND c.deadline < $today AS overdue"
+        " WHERE accepted OR closed OR overdue"
+        " WITH " + by + "c, accepted, overdue, closed, closed AND c.outcome = 'AGREEMENT' AS agreed,"
+        " CASE WHEN closed AND c.acceptedAt IS NOT NULL THEN duration.inDays(c.acceptedAt, c.closedAt).days END AS days"
+        " RETURN " + by + "c.referrerId AS referrerId, c.referrerName AS referrerName, c.referrerKind AS referrerKind,"
+        " sum(CASE WHEN accepted THEN 1 ELSE 0 END) AS accepted, sum(CASE WHEN closed THEN 1 ELSE 0 END) AS closed,"
+        " sum(CASE WHEN agreed THEN 1 ELSE 0 END) AS agreements, sum(CASE WHEN overdue THEN 1 ELSE 0 END) AS overdue,"
+        " sum(coalesce(days, 0)) AS totalDays, count(days) AS timed"
+        " ORDER BY " + by + "referrerName, referrerId"
+    )
+
+
+CASE_FIGURES: LiteralString = case_figures()
 """Case figures over rows `c` (maps of `CASE`) grouped by referrer: accepted and closed in the period, agreements
 among the closed, durations from acceptance to closing, and cases overdue today (accepted, open, past deadline).
 The cases reach the rows through a pattern comprehension: on ArcadeDB a MATCH from a node bound by an earlier
@@ -102,13 +141,18 @@ OVERDUE: LiteralString = (
 )
 """Mediator `n`'s open cases past their deadline today."""
 
-OVERDUE_LIST: LiteralString = (
-    " WITH c ORDER BY c.deadline, c.caseCode"
-    " WITH collect({caseCode: CASE WHEN c.readable THEN c.caseCode END, caseType: c.caseType,"
-    " acceptedAt: c.acceptedAt, deadline: c.deadline, mediatorId: c.mediatorId, mediatorName: c.mediatorName,"
-    " referrerId: c.referrerId, referrerName: c.referrerName, daysOverdue: c.daysOverdue}) AS listed"
-    " RETURN size(listed) AS total, listed[0..$limit] AS rows"
-)
+def overdue_list(by: LiteralString = "") -> LiteralString:
+    """OVERDUE_LIST grouped by the columns `by` as well (each followed by a comma)."""
+    return (
+        " WITH " + by + "c ORDER BY c.deadline, c.caseCode"
+        " WITH " + by + "collect({caseCode: CASE WHEN c.readable THEN c.caseCode END, caseType: c.caseType,"
+        " acceptedAt: c.acceptedAt, deadline: c.deadline, mediatorId: c.mediatorId, mediatorName: c.mediatorName,"
+        " referrerId: c.referrerId, referrerName: c.referrerName, daysOverdue: c.daysOverdue}) AS listed"
+        " RETURN " + by + "size(listed) AS total, listed[0..$limit] AS rows"
+    )
+
+
+OVERDUE_LIST: LiteralString = overdue_list()
 """The overdue cases, earliest deadline first; a number the reader may not read leaves the statement as null."""
 
 
@@ -222,11 +266,8 @@ async def mediator_groups(
     """The subtree's mediators grouped by employment, background, current grade and whether they met the
     training of the year of `period.as_of`: TRAINING_MET under `training`, the rule of each one's province."""
     rows = await graph.read(
-        _MEDIATORS
-        + " WITH n, " + CURRENT_GRADE + " AS grade, " + PROVINCE + " AS province, " + FIRST_SINCE + " AS firstSince, "
-        + YEAR_COURSES + " AS done"
-        " WITH n, grade, " + TRAINING_MET + " AS met"
-        " RETURN n.employment AS employment, n.background AS background, grade.scheme AS scheme,"
+        _MEDIATORS + mediator_columns()
+        + " RETURN n.employment AS employment, n.background AS background, grade.scheme AS scheme,"
         " grade.grade AS grade, grade.rank AS rank, met, count(n) AS mediators",
         jurisdiction=jurisdiction,
         training=training,
@@ -243,15 +284,7 @@ async def understaffed_organizations(
     (`minimums`: `{kind, province, minimum}`, a null province for the national default), sorted by name."""
     rows = await graph.read(
         _SUBTREE + " MATCH (o:Organization)-[:LOCATED_IN]->(j) WHERE o.status = 'FILED'"
-        + _SEATS
-        + " WITH o, j, members, chairs, women, fullTime,"
-        " coalesce(head([r IN $minimums WHERE r.kind = o.kind AND r.province = substring(j.code, 0, 2) | r.minimum]),"
-        " head([r IN $minimums WHERE r.kind = o.kind AND r.province IS NULL | r.minimum]), 0) AS minimum"
-        " WHERE fullTime < minimum"
-        " WITH o, j, members, chairs, women, fullTime, minimum ORDER BY o.name, o.id"
-        " WITH collect({id: o.id, name: o.name, kind: o.kind, jurisdiction: j.code, members: members, chairs: chairs,"
-        " women: women, fullTime: fullTime, minimum: minimum}) AS listed"
-        " RETURN size(listed) AS total, listed[0..$limit] AS rows",
+        + _SEATS + UNDERSTAFFED + listed_organizations(minimum=True),
         jurisdiction=jurisdiction,
         asOf=as_of,
         minimums=minimums,
@@ -275,12 +308,7 @@ async def committees_breaking_composition(
     member count outside `members`, not exactly one chair, or no woman; sorted by name."""
     rows = await graph.read(
         _SUBTREE + " MATCH (o:Organization)-[:LOCATED_IN]->(j) WHERE o.status = 'FILED' AND o.kind IN $kinds"
-        + _SEATS
-        + " WHERE members < $fewest OR members > $most OR chairs <> 1 OR women = 0"
-        " WITH o, j, members, chairs, women, fullTime ORDER BY o.name, o.id"
-        " WITH collect({id: o.id, name: o.name, kind: o.kind, jurisdiction: j.code, members: members, chairs: chairs,"
-        " women: women, fullTime: fullTime}) AS listed"
-        " RETURN size(listed) AS total, listed[0..$limit] AS rows",
+        + _SEATS + BREAKING + listed_organizations(),
         jurisdiction=jurisdiction,
         asOf=as_of,
         kinds=kinds,

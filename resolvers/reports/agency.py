@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from graph.core.driver import Graph
+from graph.core.viewer import Viewer
 from graph.reports.agency import (
     Affiliates,
     ExpiringPage,
@@ -23,9 +25,7 @@ from graph.reports.agency import (
     partner_in_reach,
     registrations_of_partner,
 )
-from graph.core.driver import Graph
 from graph.reports.jurisdiction import Period
-from graph.core.viewer import Viewer
 from resolvers.grades.grading import valid_division
 from resolvers.reports.jurisdiction import (
     CaseFigures,

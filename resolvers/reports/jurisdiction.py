@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from graph.core.driver import Graph
 from graph.core.viewer import Viewer
@@ -42,51 +42,21 @@ from resolvers.grades.grading import (
     TrainingRule,
     scheme_for_division,
     valid_division,
-    valid_year,
 )
 from resolvers.grades.training import training_rules
+from resolvers.reports.period import report_period, staffing_table
+from resolvers.reports.rollup import Rollup, usable_rollup
 from resolvers.roster.composition import (
-    FULL_TIME_MINIMUMS,
     MAX_MEMBERS,
     MIN_MEMBERS,
-    PROVINCIAL_MINIMUMS,
 )
 
 T = TypeVar("T")
-MAX_PERIOD_DAYS = 366 * 10
-
-
-def report_period(start: datetime.date | None, end: datetime.date | None) -> Period:
-    """From `start` to `end`, inclusive; by default the calendar year so far. Membership and composition are
-    read on the period's last day or today, whichever comes first; overdue means past the deadline today."""
-    today = clock.today()
-    last = end or today
-    first = start or datetime.date(last.year, 1, 1)
-    valid_year(first.year, "periodStart")
-    valid_year(last.year, "periodEnd")
-    if first > last:
-        raise InputError("`periodStart` falls after `periodEnd`.", field="periodStart")
-    if (last - first).days > MAX_PERIOD_DAYS:
-        raise InputError("A report period spans at most 10 years.", field="periodStart")
-    return Period(start=first, end=last, as_of=min(last, today), today=today)
-
-
 def list_size(first: int | None) -> int:
     size = DEFAULT_PAGE if first is None else first
     if not 0 <= size <= MAX_PAGE:
         raise InputError(f"`first` must be between 0 and {MAX_PAGE}.", field="first")
     return size
-
-
-def staffing_table() -> list[dict[str, Any]]:
-    """The full-time minimums as rows: national defaults (province null) and provincial overrides."""
-    rows: list[dict[str, Any]] = [{"kind": k.value, "province": None, "minimum": n} for k, n in FULL_TIME_MINIMUMS.items()]
-    rows += [
-        {"kind": k.value, "province": province, "minimum": n}
-        for province, table in PROVINCIAL_MINIMUMS.items()
-        for k, n in table.items()
-    ]
-    return rows
 
 
 def share(part: int, whole: int) -> float | None:
@@ -252,17 +222,30 @@ class JurisdictionReport:
     rule: TrainingRule
     reader: CaseReader
     """Who reads case numbers: the agency and its kind beside the viewer (`graph/case.py`)."""
+    rollup: Rollup | None = None
+    """The figures computed ahead (resolvers/reports/rollup.py), when the report may use them."""
     _mediators: Once[list[MediatorGroup]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self._mediators = Once(
-            lambda: mediator_groups(
-                self.graph, jurisdiction=self.code, period=self.period, training=training_rules(), viewer=self.viewer
-            )
+        self._mediators = Once(self._mediator_groups)
+
+    @property
+    def figures_as_of(self) -> datetime.datetime:
+        """When the figures were counted: the rollup's build, or now."""
+        return self.rollup.built_at if self.rollup else clock.now()
+
+    async def _mediator_groups(self) -> list[MediatorGroup]:
+        if self.rollup:
+            return [MediatorGroup.model_validate(row) for row in self.rollup.sections["mediators"]]
+        return await mediator_groups(
+            self.graph, jurisdiction=self.code, period=self.period, training=training_rules(), viewer=self.viewer
         )
 
     async def organizations(self) -> OrganizationFigures:
-        groups = await organizations_by_kind_and_status(self.graph, jurisdiction=self.code, viewer=self.viewer)
+        if self.rollup:
+            groups = [OrganizationGroup.model_validate(row) for row in self.rollup.sections["organizations"]]
+        else:
+            groups = await organizations_by_kind_and_status(self.graph, jurisdiction=self.code, viewer=self.viewer)
         return organization_figures(groups)
 
     async def mediators(self) -> MediatorFigures:
@@ -278,12 +261,16 @@ class JurisdictionReport:
         )
 
     async def understaffed(self, first: int | None) -> OrganizationPage:
+        if self.rollup:
+            return self.rollup.organizations("understaffed", list_size(first))
         return await understaffed_organizations(
             self.graph, jurisdiction=self.code, as_of=self.period.as_of, minimums=staffing_table(),
             limit=list_size(first), viewer=self.viewer,
         )
 
     async def composition_breaches(self, first: int | None) -> OrganizationPage:
+        if self.rollup:
+            return self.rollup.organizations("breaching", list_size(first))
         return await committees_breaking_composition(
             self.graph, jurisdiction=self.code, as_of=self.period.as_of,
             kinds=sorted(kind.value for kind in PEOPLES_COMMITTEES), members=(MIN_MEMBERS, MAX_MEMBERS),
@@ -291,9 +278,13 @@ class JurisdictionReport:
         )
 
     async def cases(self) -> CaseReport:
+        if self.rollup:
+            return case_figures([CaseGroup.model_validate(row) for row in self.rollup.sections["cases"]])
         return case_figures(await cases_in_subtree(self.graph, jurisdiction=self.code, period=self.period, viewer=self.viewer))
 
     async def overdue_cases(self, first: int | None) -> OverduePage:
+        if self.rollup:
+            return self.rollup.overdue(list_size(first), self.reader)
         return await overdue_in_subtree(
             self.graph, jurisdiction=self.code, period=self.period, limit=list_size(first), reader=self.reader
         )
@@ -307,13 +298,18 @@ async def jurisdiction_report(
     end: datetime.date | None,
     viewer: Viewer,
     reader: CaseReader | None = None,
+    live: bool = False,
 ) -> JurisdictionReport | None:
     """None when the division is unknown or outside the caller's reach. Case numbers are shown as `reader`
-    may read the cases; without one, only to a national viewer with the roster scope."""
+    may read the cases; without one, only to a national viewer with the roster scope. A province or a city is
+    read from its rollup when one was built today for the default period, unless `live` asks for a recount."""
     code = valid_division(jurisdiction)
     period = report_period(start, end)
     found = await subtree_in_reach(graph, jurisdiction=code, viewer=viewer)
     if found is None:
         return None
     rule = scheme_for_division(code).training
-    return JurisdictionReport(graph, viewer, code, str(found["name"]), period, rule, reader or CaseReader(viewer))
+    ahead = None if live else await usable_rollup(graph, code=code, level=str(found["level"]), period=period)
+    return JurisdictionReport(
+        graph, viewer, code, str(found["name"]), period, rule, reader or CaseReader(viewer), ahead
+    )

@@ -174,6 +174,13 @@ class JurisdictionReport:
     period_start: datetime.date = strawberry.field(description="First day of the period.")
     period_end: datetime.date = strawberry.field(description="Last day of the period.")
     as_of: datetime.date = strawberry.field(description="The day memberships and seats are read on.")
+    figures_as_of: datetime.datetime = strawberry.field(
+        description="When the figures were counted: now for a live report, the rollup's build for a rolled-up one."
+    )
+    from_rollup: bool = strawberry.field(
+        description="Whether the figures come from the rollup computed ahead for a province or a city (default period"
+        " only, built today); ask `live: true` for a recount."
+    )
     source: strawberry.Private[data.JurisdictionReport]
 
     @strawberry.field(description="Organizations by kind and status.")
@@ -255,18 +262,29 @@ class ReportQuery:
         " outside the caller's jurisdiction.",
     )
     async def jurisdiction_report(
-        self, info: Info, jurisdiction: JURISDICTION, period_start: PERIOD_START = None, period_end: PERIOD_END = None
+        self,
+        info: Info,
+        jurisdiction: JURISDICTION,
+        period_start: PERIOD_START = None,
+        period_end: PERIOD_END = None,
+        live: Annotated[
+            bool,
+            strawberry.argument(
+                description="Count now even where a rollup computed ahead (today) would answer a province or a city."
+            ),
+        ] = False,
     ) -> JurisdictionReport | None:
         found = await data.jurisdiction_report(
             info.context.graph, jurisdiction=jurisdiction, start=period_start, end=period_end, viewer=info.context.viewer,
-            reader=case_reader(info),
+            reader=case_reader(info), live=live,
         )
         if found is None:
             return None
         period = found.period
         return JurisdictionReport(
             jurisdiction_code=found.code, jurisdiction_name=found.name, period_start=period.start,
-            period_end=period.end, as_of=period.as_of, source=found,
+            period_end=period.end, as_of=period.as_of, figures_as_of=found.figures_as_of,
+            from_rollup=found.rollup is not None, source=found,
         )
 
     court_report = protected(
