@@ -92,6 +92,8 @@ async def bench(args: argparse.Namespace, workdir: Path, bolt: Bolt) -> Path:
         why = peer.install(scratch)
         peer_note = why or f"@neo4j/graphql {peer.version(scratch)} on node, plain http server, same graph over Bolt"
         peer_ops = {} if why else peer.operations(fixtures)
+    rollup_s = api.build_rollups(env)
+    print(f"report rollups built in {rollup_s:.1f} s")
     with contextlib.ExitStack() as stack:
         base = stack.enter_context(api.served(env, port, workdir / "api.log"))
         headers: dict[str, dict[str, str]] = {"public": {}}
@@ -106,7 +108,7 @@ async def bench(args: argparse.Namespace, workdir: Path, bolt: Bolt) -> Path:
                 peer_note, peer_ops = f"could not start: {error}", {}
         run = report.Run(args.scale, args.requests, fixtures.counts, {k: v for k, v in data.describe(fixtures).items()},
                          f"load: generator {loaded.get('generate_s', '?')} s + history {loaded.get('extras_s', '?')} s"
-                         " (or reused)", peer_note)
+                         f" (or reused); report rollups {rollup_s:.1f} s", peer_note)
         rows: dict[str, report.Figures] = {}
         for op in ops:
             print(f"op {op.key}: {op.title}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import random
 from typing import Any
 
 from graph.core import clock
@@ -131,6 +132,41 @@ async def test_a_rollup_keeps_its_figures_until_rebuilt_and_says_when_they_were_
     assert live["organizations"]["total"] == before["organizations"]["total"] - 1
     assert rebuilt["organizations"] == live["organizations"]
     assert rebuilt["figuresAsOf"] > before["figuresAsOf"]
+
+
+RANDOM_WRITES: tuple[str, ...] = (
+    "MATCH (m:Mediator) WITH m ORDER BY m.id SKIP $k LIMIT 1"
+    " SET m.employment = CASE WHEN m.employment = 'FULL_TIME' THEN 'PART_TIME' ELSE 'FULL_TIME' END",
+    "MATCH (m:Mediator) WITH m ORDER BY m.id SKIP $k LIMIT 1"
+    " SET m.gender = CASE WHEN m.gender = 'FEMALE' THEN 'MALE' ELSE 'FEMALE' END",
+    "MATCH (:Mediator)-[r:MEMBER_OF]->(:Organization) WITH r ORDER BY r.since, r.role SKIP $k LIMIT 1 SET r.until = $yesterday",
+    "MATCH (:Mediator)-[r:MEMBER_OF]->(:Organization) WITH r ORDER BY r.since, r.role SKIP $k LIMIT 1 SET r.role = 'CHAIR'",
+    "MATCH (o:Organization) WITH o ORDER BY o.id SKIP $k LIMIT 1 DETACH DELETE o",
+    "MATCH (m:Mediator) WITH m ORDER BY m.id SKIP $k LIMIT 1 MATCH (c:Court) WITH m, c ORDER BY c.id LIMIT 1"
+    " CREATE (m)-[:HANDLED {id: 'random-' + toString($k), caseCode: '(2026)随机' + toString($k) + '号',"
+    " caseType: 'CIVIL', acceptedAt: $monthAgo, deadline: $yesterday}]->(c)",
+    "MATCH (m:Mediator) WITH m ORDER BY m.id SKIP $k LIMIT 1 SET m.status = 'DEREGISTERED'",
+)
+"""Writes of the kinds that move report figures, each at a row chosen by `$k`."""
+
+
+async def test_rollups_match_a_full_recount_after_a_random_mix_of_writes(demo: Graph, as_agency: AsAgency) -> None:
+    seed = random.randrange(1 << 30)
+    chance = random.Random(seed)
+    await given_a_busy_roster(demo)
+    for _ in range(40):
+        await demo.write(
+            chance.choice(RANDOM_WRITES), k=chance.randrange(300),
+            yesterday=TODAY - datetime.timedelta(days=1), monthAgo=TODAY - datetime.timedelta(days=30),
+        )
+    await rebuild_rollups(demo)
+    platform = await as_agency(PLATFORM, f"{READ} roster:read")
+
+    for code in [str(row["code"]) for row in await demo.read(ROLLED_UP_DIVISIONS)]:
+        ahead = await report(platform, LIVE, code=code, live=False)
+        live = await report(platform, LIVE, code=code, live=True)
+        assert ahead is not None and ahead["fromRollup"], (seed, code)
+        assert without_freshness(ahead) == without_freshness(live), (seed, code)
 
 
 async def test_the_service_rebuilds_rollups_in_the_background(demo: Graph) -> None:
