@@ -67,11 +67,16 @@ class RegistrySchema(strawberry.federation.Schema):
 
 def build_schema(*, introspection: bool = True) -> RegistrySchema:
     """With `introspection` off (production), `__schema`, `__type`, `_service` and field suggestions are refused."""
+    # The depth and alias limiters make a new validation rule class per instance; made per request, they would
+    # key every validation differently and the validation cache would never hit. Their rules are made once here.
+    rules = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+        OverloadingRule,
+    ]
     guards: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: AddValidationRules([OverloadingRule]),
+        lambda: AddValidationRules(rules),
         CostLimit,
     ]
     if not introspection:
