@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -81,5 +82,38 @@ def test_cypher_lives_only_in_graph() -> None:
         for path in (ROOT / layer).rglob("*.py")
         if any(keyword in path.read_text(encoding="utf-8") for keyword in keywords)
     ] + [name for name in ("app.py",) if any(k in (ROOT / name).read_text(encoding="utf-8") for k in keywords)]
+
+    assert offenders == []
+
+
+CYPHER_WORDS = re.compile(r"\b(MATCH|MERGE|RETURN|UNWIND|DETACH DELETE|CREATE (?:CONSTRAINT|INDEX|\())")
+
+
+def built_queries(path: Path) -> list[str]:
+    """Query text assembled at run time from values: an f-string, `%` or `.format` whose literal parts hold Cypher."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        literal = ""
+        if isinstance(node, ast.JoinedStr):
+            literal = "".join(part.value for part in node.values if isinstance(part, ast.Constant) and isinstance(part.value, str))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+            literal = str(node.left.value)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+              and isinstance(node.func.value, ast.Constant)):
+            literal = str(node.func.value.value)
+        if CYPHER_WORDS.search(literal):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_no_query_text_is_built_from_values() -> None:
+    """Statements are `LiteralString` constants joined from other constants; values travel as parameters. mypy
+    does not check `LiteralString`, so this walks every module (tests/ too) for interpolated Cypher."""
+    offenders = [
+        where
+        for layer in ("graph", "resolvers", "schema", "auth", "seed", "bench", "tests")
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        for where in built_queries(path)
+    ]
 
     assert offenders == []
