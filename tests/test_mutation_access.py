@@ -73,6 +73,7 @@ WRITER: dict[Scope, str] = {
     Scope.INVITATIONS_WRITE: WUHOU_COURT,
     Scope.CASES_WRITE: WUHOU_COURT,
     Scope.REGISTRATIONS_WRITE: ACFTU,
+    Scope.ROSTER_READ: WUHOU_COURT,  # markNoticesRead: a notice is read state, not a roster change
 }
 """The agency of the kind each write scope is meant for (the resolvers check the kind after the scope)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from neo4j.time import Date, DateTime, Duration
@@ -20,6 +20,11 @@ def native(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: native(item) for key, item in value.items()}
     return value
+
+
+def in_utc(moment: datetime) -> datetime:
+    """An instant the registry wrote in UTC, as the engine hands it back (ArcadeDB may drop the zone)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def camel(name: str) -> str:

@@ -15,7 +15,7 @@ Python folds them the same way.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -23,7 +23,7 @@ from neo4j.time import Date
 from pydantic import field_validator
 
 from graph.core.driver import Graph, Row
-from graph.core.records import GraphRecord
+from graph.core.records import GraphRecord, in_utc
 from graph.directory.listing import SEP, subtree_range
 from graph.reports.jurisdiction import (
     _SEATS,
@@ -186,8 +186,7 @@ class StoredRollup(GraphRecord):
     @field_validator("built_at")
     @classmethod
     def _in_utc(cls, moment: datetime) -> datetime:
-        """The engine may hand a stored instant back without its zone; it was written in UTC."""
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return in_utc(moment)
 
     @field_validator("sections", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 
+from graph.core import clock
 from graph.core.driver import Graph, Row
 from graph.roster.filing import Tx
 from graph.core.records import GraphRecord
@@ -242,9 +243,10 @@ async def guide_by_courts(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
         "UNWIND $rows AS row MATCH (n:Organization {id: row.id}) WHERE NOT EXISTS { (n)-[:GUIDED_BY]->(:Court) }"
         " MATCH (court:Agency {id: row.court})"
         " CREATE (n)-[:GUIDED_BY]->(court)"
-        " CREATE (:Notice {id: randomUUID(), at: datetime(), kind: 'FILING', filingNo: n.filingNo,"
+        " CREATE (:Notice {id: randomUUID(), at: $noticeAt, kind: 'FILING', filingNo: n.filingNo,"
         " organizationId: n.id})-[:NOTIFIES]->(court)",
         rows=list(rows),
+        noticeAt=clock.now(),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph.core import clock
 from graph.core.driver import Graph, Row
 from graph.core.viewer import IN_REACH, Viewer
 from graph.core.vocabulary import OrganizationKind
@@ -107,13 +108,14 @@ async def record_filing(graph: Graph, tx: Tx, *, organization: str, bureau: str,
         " WITH n, filingNo, court ORDER BY length(path) LIMIT 1"
         " FOREACH (_ IN CASE WHEN court IS NULL THEN [] ELSE [1] END |"
         "   MERGE (n)-[:GUIDED_BY]->(court)"
-        "   CREATE (:Notice {id: randomUUID(), at: datetime(), kind: 'FILING', filingNo: filingNo,"
+        "   CREATE (:Notice {id: randomUUID(), at: $noticeAt, kind: 'FILING', filingNo: filingNo,"
         "   organizationId: n.id})-[:NOTIFIES]->(court))"
         " RETURN filingNo, court.id AS court",
         organization=organization,
         bureau=bureau,
         year=filed_at.year,
         filedAt=filed_at,
+        noticeAt=clock.now(),
     )
     return rows[0]
 
@@ -123,9 +125,10 @@ async def notify_membership_change(graph: Graph, tx: Tx, *, organization: str, c
     await graph.rows(
         tx,
         "MATCH (n:Organization {id: $organization})-[:GUIDED_BY]->(court:Court)"
-        " CREATE (:Notice {id: randomUUID(), at: datetime(), kind: $change, organizationId: n.id})-[:NOTIFIES]->(court)",
+        " CREATE (:Notice {id: randomUUID(), at: $noticeAt, kind: $change, organizationId: n.id})-[:NOTIFIES]->(court)",
         organization=organization,
         change=change,
+        noticeAt=clock.now(),
     )
 
 

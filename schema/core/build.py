@@ -24,6 +24,7 @@ from schema.core.entities import check_representations
 from schema.core.errors import ClientErrors
 from schema.core.limits import CostLimit, NoFederationIntrospection, OverloadingRule
 from schema.courts.case_mutation import CaseMutation
+from schema.notices.notice import NoticeMutation
 from schema.courts.invitation import InvitationMutation
 from schema.directory.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.directory.query import Query
@@ -39,7 +40,9 @@ DOCUMENT_CACHE = 1_024
 
 
 @strawberry.type(description="Changes to the roster and to courts' invited lists; each is one transaction with its audit events.")
-class Mutation(AssessmentMutation, CaseMutation, InvitationMutation, RegistrationMutation, FilingMutation):
+class Mutation(
+    AssessmentMutation, CaseMutation, InvitationMutation, RegistrationMutation, FilingMutation, NoticeMutation
+):
     pass
 
 

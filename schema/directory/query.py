@@ -27,6 +27,7 @@ from schema.core.context import Info
 from schema.core.enums import AgencyKind, CourtLevel, Direction, JurisdictionLevel, Order
 from schema.directory.inputs import MediatorFilter, OrganizationFilter
 from schema.courts.invitation import InvitationQuery
+from schema.notices.notice import NoticeQuery
 from schema.partners.registration import RegistrationQuery
 from schema.reports.jurisdiction import ReportQuery
 from schema.directory.jurisdiction import Jurisdiction, jurisdiction_of
@@ -45,7 +46,7 @@ NAME_PREFIX = Annotated[str | None, strawberry.argument(description="Names start
 
 
 @strawberry.type(description="The public directory of mediation organizations, mediators and the agencies around them.")
-class Query(AssessmentQuery, CaseQuery, InvitationQuery, RegistrationQuery, ReportQuery):
+class Query(AssessmentQuery, CaseQuery, InvitationQuery, NoticeQuery, RegistrationQuery, ReportQuery):
     @strawberry.field(description="Mediation organizations, filtered and sorted, one page at a time.")
     async def organizations(
         self,

@@ -1,0 +1,82 @@
+"""Notices: `(:Notice {id, at, kind, organizationId, filingNo?, readAt?})-[:NOTIFIES]->(:Agency)`.
+
+The writes that make them are those of the roster (graph/roster/filing.py, graph/roster/bulk.py): the guiding
+basic court hears of every committee filed under it and of every change of its members (People's Mediation
+Law Art 10). Here the notified agency reads its own, newest first, and marks them read. A notice is read only
+by the agency it notifies; nobody else learns it exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, LiteralString
+
+from pydantic import field_validator
+
+from graph.core.driver import Graph
+from graph.core.records import GraphRecord, in_utc
+from graph.roster.filing import Tx
+
+_OWN: LiteralString = "MATCH (x:Notice)-[:NOTIFIES]->(:Agency {id: $agency})"
+
+_PAGE: LiteralString = (
+    _OWN + " WHERE (NOT $unread OR x.readAt IS NULL)"
+    " AND ($beforeAt IS NULL OR x.at < $beforeAt OR (x.at = $beforeAt AND x.id < $beforeId))"
+    " WITH x ORDER BY x.at DESC, x.id DESC LIMIT $limit"
+    " RETURN x {.id, .kind, .at, .organizationId, .filingNo, .readAt} AS notice"
+)
+"""The agency's notices after the cursor (`$beforeAt`, `$beforeId`), newest first; only the unread with `$unread`."""
+
+_UNREAD: LiteralString = _OWN + " WHERE x.readAt IS NULL RETURN count(x) AS unread"
+
+_THEIRS: LiteralString = (
+    "UNWIND $ids AS id MATCH (x:Notice {id: id})-[:NOTIFIES]->(:Agency {id: $agency}) RETURN x.id AS id"
+)
+"""Which of `$ids` are the agency's notices."""
+
+_MARK: LiteralString = (
+    "UNWIND $ids AS id MATCH (x:Notice {id: id})-[:NOTIFIES]->(:Agency {id: $agency})"
+    " SET x.readAt = coalesce(x.readAt, $now)"
+)
+"""Mark the agency's notices `$ids` read (a notice read before keeps its first `readAt`)."""
+
+
+class NoticeRecord(GraphRecord):
+    id: str
+    kind: str
+    at: datetime
+    organization_id: str | None = None
+    filing_no: str | None = None
+    read_at: datetime | None = None
+
+    @field_validator("at", "read_at")
+    @classmethod
+    def _in_utc(cls, moment: datetime | None) -> datetime | None:
+        return None if moment is None else in_utc(moment)
+
+
+async def notices_of(
+    graph: Graph, *, agency: str, unread: bool, limit: int, before: tuple[datetime, str] | None
+) -> list[NoticeRecord]:
+    params: dict[str, Any] = {"beforeAt": before[0] if before else None, "beforeId": before[1] if before else None}
+    rows = await graph.read(_PAGE, agency=agency, unread=unread, limit=limit, **params)
+    return [NoticeRecord.model_validate(row["notice"]) for row in rows]
+
+
+async def unread_count(graph: Graph, *, agency: str) -> int:
+    rows = await graph.read(_UNREAD, agency=agency)
+    return int(rows[0]["unread"]) if rows else 0
+
+
+async def mark_read(graph: Graph, *, agency: str, ids: list[str], now: datetime) -> list[str]:
+    """Mark notices `ids` of the agency read, in one transaction; when any of them is not the agency's, nothing is
+    marked and those ids come back (the caller cannot tell another agency's notice from none)."""
+
+    async def work(tx: Tx) -> list[str]:
+        theirs = {str(row["id"]) for row in await graph.rows(tx, _THEIRS, agency=agency, ids=ids)}
+        missing = [id for id in ids if id not in theirs]
+        if not missing:
+            await graph.rows(tx, _MARK, agency=agency, ids=ids, now=now)
+        return missing
+
+    return await graph.write_work(work)
