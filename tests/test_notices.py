@@ -8,8 +8,10 @@ from typing import Any
 from graph.core.driver import Graph
 from graph.roster.filing import Tx, notify_membership_change
 from tests.conftest import AsAgency
+from tests.test_registration import REGISTER, register_org
 
 WUHOU_COURT, YUCHENG_COURT = "成都市武侯区人民法院", "雅安市雨城区人民法院"
+WUHOU_BUREAU, ACFTU = "成都市武侯区司法局", "中华全国总工会"
 NOTICES = """query($unread: Boolean! = false, $first: Int, $after: String) {
   notices(unread: $unread, first: $first, after: $after) {
     notices { id kind at filingNo read readAt organization { id name } }
@@ -122,3 +124,16 @@ async def test_notices_need_roster_read_and_a_bounded_list_of_ids(demo: Graph, a
     assert empty["data"]["markNoticesRead"]["code"] == "VALIDATION"
     assert too_many["data"]["markNoticesRead"]["field"] == "ids"
     assert bad_cursor["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_the_bureau_nearest_a_partner_s_registration_is_told_of_it(demo: Graph, as_agency: AsAgency) -> None:
+    union = await as_agency(ACFTU, REGISTER)
+    wuhou = await as_agency(WUHOU_BUREAU, "roster:read")
+    chengdu = await as_agency("成都市司法局", "roster:read")
+
+    registered = await register_org(union, sourceRecordId="ACFTU-NOTICE-1")  # in 武侯区 (YULIN)
+    told = (await page(wuhou, unread=True))["notices"]
+    above = (await page(chengdu, unread=True))["notices"]
+
+    assert [(n["kind"], n["organization"]["id"]) for n in told] == [("ORGANIZATION_REGISTERED", registered["id"])]
+    assert above == []  # the district bureau decides it; the city's bureau is not told twice

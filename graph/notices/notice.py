@@ -2,7 +2,7 @@
 
 The writes that make them are those of the roster (graph/roster/filing.py, graph/roster/bulk.py): the guiding
 basic court hears of every committee filed under it and of every change of its members (People's Mediation
-Law Art 10). Here the notified agency reads its own, newest first, and marks them read. A notice is read only
+Law Art 10); the judicial bureau nearest above a partner's registration hears of it (`notify_bureau`). Here the notified agency reads its own, newest first, and marks them read. A notice is read only
 by the agency it notifies; nobody else learns it exists.
 """
 
@@ -13,9 +13,19 @@ from typing import Any, LiteralString
 
 from pydantic import field_validator
 
+from graph.core import clock
 from graph.core.driver import Graph
 from graph.core.records import GraphRecord, in_utc
 from graph.roster.filing import Tx
+
+_TO_BUREAU: LiteralString = (
+    "MATCH (n:Organization {id: $organization})-[:LOCATED_IN]->(:Jurisdiction)-[up:PART_OF*0..]->(:Jurisdiction)"
+    "<-[:GOVERNS]-(b:JudicialBureau)"
+    " WITH n, b ORDER BY size(up) LIMIT 1"
+    " CREATE (:Notice {id: randomUUID(), at: $noticeAt, kind: $kind, organizationId: n.id})-[:NOTIFIES]->(b)"
+)
+"""Tell the bureau nearest above organization `$organization` (the one whose queue its registrations reach
+first) of `$kind`."""
 
 _OWN: LiteralString = "MATCH (x:Notice)-[:NOTIFIES]->(:Agency {id: $agency})"
 
@@ -53,6 +63,12 @@ class NoticeRecord(GraphRecord):
     @classmethod
     def _in_utc(cls, moment: datetime | None) -> datetime | None:
         return None if moment is None else in_utc(moment)
+
+
+async def notify_bureau(graph: Graph, tx: Tx, *, organization: str, kind: str) -> None:
+    """A partner registered something in `organization` (the organization itself, or mediators into it): the
+    bureau that decides it hears of it, in the registration's transaction."""
+    await graph.rows(tx, _TO_BUREAU, organization=organization, kind=kind, noticeAt=clock.now())
 
 
 async def notices_of(

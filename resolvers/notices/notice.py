@@ -26,6 +26,10 @@ class NoticeKind(StrEnum):
     """A committee was filed under the agency's guidance."""
     MEMBER_JOINED = "MEMBER_JOINED"
     MEMBER_LEFT = "MEMBER_LEFT"
+    ORGANIZATION_REGISTERED = "ORGANIZATION_REGISTERED"
+    """A partner registered an organization that awaits the bureau's decision."""
+    MEDIATORS_REGISTERED = "MEDIATORS_REGISTERED"
+    """A partner registered mediators into the organization; they await the bureau's decision."""
 
 
 MAX_MARKED = MAX_PAGE

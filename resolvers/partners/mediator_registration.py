@@ -18,6 +18,7 @@ from typing import Any
 from graph.audit.trail import Change
 from graph.core.records import camel
 from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
+from graph.notices.notice import notify_bureau
 from graph.partners.registration import (
     batch_members,
     create_registered_mediators,
@@ -36,6 +37,7 @@ from resolvers.directory.mediator import (
 from resolvers.directory.organization import Saved, require_composition
 from resolvers.partners.registration import registration_props
 from resolvers.roster.composition import term_problems
+from resolvers.notices.notice import NoticeKind
 from resolvers.roster.filing import Writer, unit_of_work, validated
 
 MAX_ROWS = 1_000
@@ -200,6 +202,7 @@ async def register(
             raise RowsRefused(refused, len(rows))
         for organization in sorted({plan.membership.organization_id for plan in plans}):
             await notify_membership_change(writer.graph, tx, organization=organization, change="MEMBER_JOINED")
+            await notify_bureau(writer.graph, tx, organization=organization, kind=NoticeKind.MEDIATORS_REGISTERED)
         changes = [
             Change(row["id"], "Mediator", operation, None,
                    {key: value for key, value in row["props"].items() if key != "identityHash"}

@@ -22,6 +22,7 @@ from graph.core.page import PageRequest
 from graph.core.records import camel, native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
+from graph.notices.notice import notify_bureau
 from graph.partners.registration import (
     ProvinceCount,
     RegistrationFilter,
@@ -70,6 +71,7 @@ from resolvers.directory.organization import (
     organization_props,
     organization_warnings,
 )
+from resolvers.notices.notice import NoticeKind
 from resolvers.roster.filing import (
     Transition,
     Writer,
@@ -132,6 +134,7 @@ async def register_organization(writer: Writer, raw: dict[str, Any], *, idempote
         props = organization_props(data, credit_code, writer) | registration_props(writer)
         created = await create_organization(writer.graph, tx, id=new_id, props=props, jurisdiction=jurisdiction)
         await affiliate_organization(writer.graph, tx, id=new_id, partner=writer.agency_id)
+        await notify_bureau(writer.graph, tx, organization=new_id, kind=NoticeKind.ORGANIZATION_REGISTERED)
         after = created | {"jurisdiction": jurisdiction, "affiliatedWith": writer.agency_id}
         return new_id, [Change(new_id, "Organization", "registerOrganization", None, after)]
 
