@@ -163,6 +163,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             " inTownship: [a IN up WHERE a.level = 'TOWNSHIP' | a.code + '\u0001' + m.name + '\u0001' + m.id][0],"
             " inVillage: [a IN up WHERE a.level = 'VILLAGE' | a.code + '\u0001' + m.name + '\u0001' + m.id][0]})",
         ),
+    ),    Migration(
+        12,
+        "audit: chain heads, so that a missing tail shows, and signed checkpoints",
+        (
+            "CREATE CONSTRAINT audit_head_entity IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.entityId IS UNIQUE",
+            "CREATE CONSTRAINT audit_checkpoint_seq IF NOT EXISTS FOR (n:AuditCheckpoint) REQUIRE n.seq IS UNIQUE",
+            # the heads of the chains already there: their newest events as they stand now
+            "MATCH (ev:AuditEvent)"
+            " WITH ev.entityId AS entityId, max(ev.seq) AS seq"
+            " MATCH (last:AuditEvent {entityId: entityId, seq: seq})"
+            " WHERE NOT EXISTS { MATCH (:AuditHead {entityId: entityId}) }"
+            " CREATE (:AuditHead {entityId: entityId, entityKind: last.entityKind, seq: seq, hash: last.hash,"
+            " at: last.at})",
+        ),
     ),
 )
 
