@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import json
 import logging
 import secrets
@@ -44,6 +45,7 @@ from graph.core.supervisor import Supervisor
 from graph.core.embedded import EmbeddedServerError
 from graph.core.migrations import apply_migrations, is_migrated, schema_snapshot
 from resolvers.audit.checkpoint import (
+    CHECKPOINT_GRACE,
     CheckpointRefused,
     describe_check,
     published_checkpoint,
@@ -426,14 +428,19 @@ def audit_verify() -> None:
 
 
 @audit.command("checkpoint")
-def audit_checkpoint() -> None:
-    """Verify the trail, then sign and record a Merkle tree head over every event (served at
-    /audit/checkpoints/latest); exit 1 when the trail is broken."""
+def audit_checkpoint(
+    grace: Annotated[
+        float, typer.Option(help="Seconds before now that the checkpoint covers up to (longer than any write runs).")
+    ] = CHECKPOINT_GRACE.total_seconds(),
+) -> None:
+    """Verify the trail, then sign and record a Merkle tree head over every event before now minus the grace
+    (served at /audit/checkpoints/latest); exit 1 when the trail is broken."""
     settings = Settings()
     config = settings.auth()
     key = key_store(config).current()
+    margin = datetime.timedelta(seconds=grace)
     try:
-        record = on_graph(settings, lambda graph: take_checkpoint(graph, key=key, issuer=config.issuer))
+        record = on_graph(settings, lambda graph: take_checkpoint(graph, key=key, issuer=config.issuer, grace=margin))
     except CheckpointRefused as error:
         raise fail(f"no checkpoint taken: {error}") from None
     typer.echo(

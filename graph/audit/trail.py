@@ -278,19 +278,36 @@ async def chain_heads(
     return {row["entityId"]: (int(row["seq"]), str(row["hash"])) for row in rows}
 
 
-_ADVANCE_HEADS: LiteralString = (
+_CREATE_HEADS: LiteralString = (
     "UNWIND $heads AS h"
-    " MERGE (head:AuditHead {entityId: h.entityId})"
-    " SET head.entityKind = h.entityKind, head.seq = h.seq, head.hash = h.hash, head.at = $at"
+    " CREATE (:AuditHead {entityId: h.entityId, entityKind: h.entityKind, seq: h.seq, hash: h.hash, at: $at})"
 )
+
+_MOVE_HEADS: LiteralString = (
+    "UNWIND $heads AS h"
+    " MATCH (head:AuditHead {entityId: h.entityId})"
+    " SET head.seq = h.seq, head.hash = h.hash, head.at = $at"
+)
+"""Heads are created with a chain's first event and moved by later ones, never merged: two writers starting
+the same chain both create its head and the unique constraint refuses one (as the (entityId, seq)
+constraint refuses its event), and two moving one head conflict as writes of one record do."""
 
 
 async def advance_heads(
-    graph: Graph, tx: AsyncManagedTransaction, *, heads: Sequence[Mapping[str, Any]], at: datetime
+    graph: Graph,
+    tx: AsyncManagedTransaction,
+    *,
+    heads: Sequence[Mapping[str, Any]],
+    at: datetime,
 ) -> None:
-    """Move each chain's head to its newest event (`entityId`, `entityKind`, `seq`, `hash`), or create it."""
-    if heads:
-        await graph.rows(tx, _ADVANCE_HEADS, heads=list(heads), at=at)
+    """Move each chain's head to its newest event (`entityId`, `entityKind`, `seq`, `hash`, and `new` for a
+    chain that had no head), creating the heads of new chains: at most two statements."""
+    created = [{k: v for k, v in head.items() if k != "new"} for head in heads if head["new"]]
+    moved = [{k: v for k, v in head.items() if k != "new"} for head in heads if not head["new"]]
+    if created:
+        await graph.rows(tx, _CREATE_HEADS, heads=created, at=at)
+    if moved:
+        await graph.rows(tx, _MOVE_HEADS, heads=moved, at=at)
 
 
 def _create_about(label: LiteralString) -> LiteralString:
@@ -359,6 +376,7 @@ async def record_changes(
     heads = await chain_heads(graph, tx, entity_ids=chained) if chained else {}
     events: list[dict[str, Any]] = []
     moved: dict[str, dict[str, Any]] = {}
+    headless = {change.entity_id for change in changes} - heads.keys()
     for change, kind in zip(changes, kinds, strict=True):
         seq, prev_hash = heads.get(change.entity_id, (0, None))
         fields = chained_fields(
@@ -379,7 +397,8 @@ async def record_changes(
         events.append({**fields, "hash": digest})
         heads[change.entity_id] = (seq + 1, digest)
         moved[change.entity_id] = {
-            "entityId": change.entity_id, "entityKind": kind.value, "seq": seq + 1, "hash": digest
+            "entityId": change.entity_id, "entityKind": kind.value, "seq": seq + 1, "hash": digest,
+            "new": change.entity_id in headless,
         }
     await create_events(graph, tx, events=events)
     await advance_heads(graph, tx, heads=list(moved.values()), at=moment)
