@@ -121,6 +121,7 @@ async def test_a_backup_under_concurrent_writes_restores_a_consistent_state(
         restored = await dump(copy)
         probes = await copy.read("MATCH (o:Organization) WHERE o.probe IS NOT NULL RETURN o.probe AS seq")
         report = await verify_audit(copy)
+        heads = await copy.read("MATCH (h:AuditHead {entityId: $id}) RETURN h.seq AS seq", id=HOT)
     finally:
         await copy.close()
         copy_server.stop()
