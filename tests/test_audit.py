@@ -40,6 +40,7 @@ from resolvers.audit.trail import (
     trail,
     verify_audit,
 )
+import resolvers.audit.trail as audit_module
 from resolvers.core.errors import InputError
 from schema.audit.trail import TRAIL_DESCRIPTION, AuditEvent
 from schema.audit.trail import audit_trail as audit_trail_resolver
@@ -487,3 +488,25 @@ async def test_the_migration_gives_chains_written_before_heads_their_heads(graph
     assert report.intact and report.checked_events == 6
     heads = await graph.read("MATCH (h:AuditHead) RETURN h.entityId AS id, h.seq AS seq ORDER BY id")
     assert heads == [{"id": org, "seq": 3} for org in ids]
+
+
+async def test_a_write_between_reading_a_chain_and_its_head_is_not_a_missing_tail(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = sorted(await organizations(graph, count=2))
+    await record(graph, changes=[update(org, version) for version in range(1, 3) for org in ids])
+    real_heads = audit_module.heads
+    calls = 0
+
+    async def heads_after_a_write(graph: Graph, *, start: str, stop: str) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the chains of the range are read; a writer commits before their heads are
+            await record(graph, changes=[update(ids[0], 3)])
+        return await real_heads(graph, start=start, stop=stop)
+
+    monkeypatch.setattr(audit_module, "heads", heads_after_a_write)
+
+    report = await verify_audit(graph)
+
+    assert report.intact and report.checked_events == 5 and calls == 2

@@ -132,7 +132,8 @@ async def take_checkpoint(
 def check(record: CheckpointRecord, report: VerifyReport, published: KeySet) -> CheckpointCheck:
     """Whether `record` verifies (with the published key of its `kid`, else the key kept with it) and signs
     the tree head that `report` (computed with the record's cutoff) gives now."""
-    assert report.tree is not None, "verify_audit was run without the checkpoint's cutoff"
+    if report.tree is None:
+        raise ValueError("verify_audit was run without the checkpoint's cutoff")
     trail_size, trail_root = report.tree.size, report.tree.root
     key_published = any(str(key.kid) == record.kid for key in published.keys)
     keys: KeySet | ECKey = published if key_published else ECKey.import_key(json.loads(record.public_key))

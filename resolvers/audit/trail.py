@@ -196,14 +196,39 @@ def leaf(event: AuditEventRecord) -> bytes:
     return canonical(event.stored_fields()).encode("utf-8")
 
 
+HEAD_BREAKAGES = frozenset({Breakage.MISSING_TAIL, Breakage.HEAD, Breakage.NO_HEAD})
+"""What a write committed between reading a chain and reading its head also looks like."""
+
+SETTLE_ATTEMPTS = 3
+"""How often a chain whose head disagrees is read again (events, then head) before the break is reported."""
+
+
+async def _settled(graph: Graph, entity_id: str) -> tuple[list[AuditEventRecord], BrokenLink | None]:
+    """The chain and its break once more, read alone: its events, then its head. A chain a writer moved on
+    while it was read agrees with its head at the next reading; a truncated one never does."""
+    chain: list[AuditEventRecord] = []
+    link: BrokenLink | None = None
+    stop = entity_id + "\u0000"  # nothing sorts between an id and the id followed by U+0000
+    for _ in range(SETTLE_ATTEMPTS):
+        found = await chains(graph, start=entity_id, stop=stop)
+        chain = found[0].events if found else []
+        head = (await heads(graph, start=entity_id, stop=stop)).get(entity_id)
+        link = first_break(chain, head, entity_id=entity_id)
+        if link is None or link.reason not in HEAD_BREAKAGES:
+            break
+    return chain, link
+
+
 async def verify_audit(
     graph: Graph, *, per_range: int = EVENTS_PER_RANGE, cutoff: datetime | None = None
 ) -> VerifyReport:
     """Recompute every chain and check it against its head, one range of entity ids at a time in id order;
     report the first broken link in that order (by entity id, then seq), and count everything checked.
 
-    With a `cutoff`, also build the Merkle tree head over the events whose `at` is before it, in the
-    same order (entity id, then seq): what a checkpoint signs."""
+    The trail may grow while it is read (heads and events are read by separate statements): a chain that
+    disagrees with its head is read again, alone, before the break is reported (`_settled`). With a
+    `cutoff`, also build the Merkle tree head over the events whose `at` is before it, in the same order
+    (entity id, then seq): what a checkpoint signs."""
     events = entities = broken = legacy = 0
     first: BrokenLink | None = None
     tree = MerkleTree() if cutoff is not None else None
@@ -213,6 +238,8 @@ async def verify_audit(
         for entity_id in sorted(found.keys() | chain_heads.keys()):
             chain = found.get(entity_id, [])
             link = first_break(chain, chain_heads.get(entity_id), entity_id=entity_id)
+            if link is not None and link.reason in HEAD_BREAKAGES:
+                chain, link = await _settled(graph, entity_id)
             if link is not None:
                 broken += 1
                 first = first or link
