@@ -30,6 +30,7 @@ from graph.core.driver import Graph
 from graph.core.migrations import migration
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind
+from resolvers.audit import trail as audit_module
 from resolvers.audit.trail import (
     ABOVE_ANY_ID,
     Breakage,
@@ -40,7 +41,6 @@ from resolvers.audit.trail import (
     trail,
     verify_audit,
 )
-import resolvers.audit.trail as audit_module
 from resolvers.core.errors import InputError
 from schema.audit.trail import TRAIL_DESCRIPTION, AuditEvent
 from schema.audit.trail import audit_trail as audit_trail_resolver
