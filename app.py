@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import json
 import logging
 import secrets
@@ -43,7 +44,15 @@ from graph.core.health import RETRY_AFTER_SECONDS
 from graph.core.supervisor import Supervisor
 from graph.core.embedded import EmbeddedServerError
 from graph.core.migrations import apply_migrations, is_migrated, schema_snapshot
-from resolvers.audit.trail import describe, verify_audit
+from resolvers.audit.checkpoint import (
+    CHECKPOINT_GRACE,
+    CheckpointRefused,
+    describe_check,
+    published_checkpoint,
+    take_checkpoint,
+    verify_with_checkpoint,
+)
+from resolvers.audit.trail import describe
 from resolvers.courts.invited_list import published_csv, published_json
 from resolvers.reports.rollup import rebuild_rollups, refresh_rollups
 from resolvers.roster.export import export_roster_file
@@ -195,6 +204,14 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
                 return JSONResponse(payload)
         return JSONResponse({"error": "no such published list"}, status_code=404)
 
+    async def audit_checkpoint(request: Request) -> Response:
+        """A signed Merkle tree head over the audit trail (the latest, or one by number), for anyone to keep."""
+        seq = request.path_params.get("seq")
+        payload = await published_checkpoint(graph, seq=seq)
+        if payload is None:
+            return JSONResponse({"error": "no such checkpoint"}, status_code=404)
+        return JSONResponse(payload, headers={"Cache-Control": "no-cache"})
+
     config = settings.auth()
     denials = deny_list(config, graph)
     validator, limiter = token_validator(config, graph, denials=denials), rate_limiter(config)
@@ -213,6 +230,8 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             *oauth_routes(config, graph, denials),
             upload_route(roster_upload(graph, settings.hash_key()), middleware=[bearer], max_bytes=settings.max_import_bytes),
             Route("/courts/{court}/invited-list/{version:int}.{format}", published_list),
+            Route("/audit/checkpoints/latest", audit_checkpoint),
+            Route("/audit/checkpoints/{seq:int}", audit_checkpoint),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -418,11 +437,37 @@ cli.add_typer(audit, name="audit")
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Recompute every audit hash chain; exit 1 at the first broken link."""
-    report = on_graph(Settings(), verify_audit)
-    if not report.intact:
-        raise fail(describe(report))
-    typer.echo(describe(report))
+    """Recompute every audit hash chain and check it against its head (a missing tail shows), then check the
+    latest signed checkpoint against the trail; exit 1 when anything is broken."""
+    settings = Settings()
+    published = key_store(settings.auth()).verification_keys()
+    report, checkpoint = on_graph(settings, lambda graph: verify_with_checkpoint(graph, published=published))
+    lines = [describe(report), describe_check(checkpoint) if checkpoint else "no signed checkpoint yet"]
+    if not report.intact or (checkpoint is not None and not checkpoint.matches):
+        raise fail("\n".join(lines))
+    typer.echo("\n".join(lines))
+
+
+@audit.command("checkpoint")
+def audit_checkpoint(
+    grace: Annotated[
+        float, typer.Option(help="Seconds before now that the checkpoint covers up to (longer than any write runs).")
+    ] = CHECKPOINT_GRACE.total_seconds(),
+) -> None:
+    """Verify the trail, then sign and record a Merkle tree head over every event before now minus the grace
+    (served at /audit/checkpoints/latest); exit 1 when the trail is broken."""
+    settings = Settings()
+    config = settings.auth()
+    key = key_store(config).current()
+    margin = datetime.timedelta(seconds=grace)
+    try:
+        record = on_graph(settings, lambda graph: take_checkpoint(graph, key=key, issuer=config.issuer, grace=margin))
+    except CheckpointRefused as error:
+        raise fail(f"no checkpoint taken: {error}") from None
+    typer.echo(
+        f"checkpoint {record.seq}: {record.tree_size} events before {record.cutoff.isoformat()},"
+        f" root {record.root_hash}, signed with key {record.kid}"
+    )
 
 
 importing = typer.Typer(help="Bulk import of rosters (CSV or NDJSON).")

@@ -16,6 +16,7 @@ from auth.policy import viewer_for
 from auth.principal import Principal
 from auth.scopes import Scope, parse_scopes
 from graph.audit.trail import (
+    HASH_VERSION,
     Actor,
     Change,
     audit_trail,
@@ -26,9 +27,20 @@ from graph.audit.trail import (
 )
 from graph.core import clock
 from graph.core.driver import Graph
+from graph.core.migrations import migration
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind
-from resolvers.audit.trail import ABOVE_ANY_ID, Breakage, BrokenLink, VerifyReport, id_ranges, trail, verify_audit
+from resolvers.audit import trail as audit_module
+from resolvers.audit.trail import (
+    ABOVE_ANY_ID,
+    Breakage,
+    BrokenLink,
+    VerifyReport,
+    describe,
+    id_ranges,
+    trail,
+    verify_audit,
+)
 from resolvers.core.errors import InputError
 from schema.audit.trail import TRAIL_DESCRIPTION, AuditEvent
 from schema.audit.trail import audit_trail as audit_trail_resolver
@@ -150,14 +162,47 @@ async def test_the_hash_covers_exactly_the_chained_fields(graph: Graph) -> None:
     [event] = await audit_trail(graph, entity_id=org, viewer=NATIONAL, limit=10)
 
     fields = chained_fields(
-        entity_id=org, seq=1, at=AT, actor_agency="agency-1", actor_client="client-1", operation="UPDATE",
-        before='{"name":"调解","version":1}', after='{"name":"调解","version":2}', request_id="request-1",
-        prev_hash=None,
+        event_id=event.id, entity_id=org, entity_kind="Organization", seq=1, at=AT, actor_agency="agency-1",
+        actor_client="client-1", operation="UPDATE", before='{"name":"调解","version":1}',
+        after='{"name":"调解","version":2}', request_id="request-1", prev_hash=None,
     )
     assert event.hash == event_hash(fields)
+    assert event.hash_version == HASH_VERSION == fields["hashVersion"]
     assert set(fields) == {
-        "entityId", "seq", "at", "actorAgency", "actorClient", "operation", "before", "after", "requestId", "prevHash"
+        "id", "entityId", "entityKind", "seq", "at", "actorAgency", "actorClient", "operation", "before", "after",
+        "requestId", "prevHash", "hashVersion",
     }
+
+
+async def test_every_stored_field_of_an_event_is_under_its_hash(graph: Graph) -> None:
+    [org] = await organizations(graph, count=1)
+    await record(graph, changes=[update(org, 1), update(org, 2)], at=AT)
+
+    [row] = await graph.read("MATCH (ev:AuditEvent {entityId: $id, seq: 2}) RETURN ev {.*} AS props", id=org)
+    [_, event] = await audit_trail(graph, entity_id=org, viewer=NATIONAL, limit=10)
+
+    fields = event.stored_fields()
+    del fields["hash"]
+    assert set(row["props"]) - {"hash"} == set(fields)  # the second event: no field of it is null
+    assert event.hash == event_hash(fields)
+
+
+async def test_a_legacy_event_still_verifies_in_its_own_form(graph: Graph) -> None:
+    [org] = await organizations(graph, count=1)
+    await record(graph, changes=[update(org, 1)], at=AT)
+    [event] = await audit_trail(graph, entity_id=org, viewer=NATIONAL, limit=10)
+    legacy = event.model_copy(update={"hash_version": None})
+    await graph.write(
+        "MATCH (ev:AuditEvent {id: $id}) SET ev.hashVersion = null, ev.hash = $hash",
+        id=event.id, hash=legacy.recomputed_hash(),
+    )
+    await graph.write("MATCH (h:AuditHead {entityId: $id}) SET h.hash = $hash", id=org, hash=legacy.recomputed_hash())
+    await record(graph, changes=[update(org, 2)])
+
+    report = await verify_audit(graph)
+
+    assert report.intact and report.legacy_events == 1 and report.checked_events == 2
+    assert "legacy hash form" in describe(report)
 
 
 async def test_several_changes_to_one_entity_in_one_call_chain_in_order(graph: Graph) -> None:
@@ -190,14 +235,14 @@ async def test_an_event_rolls_back_with_its_transaction(graph: Graph) -> None:
     assert await event_count(graph) == 0
 
 
-async def test_thousands_of_changes_to_one_kind_take_two_statements(graph: Graph) -> None:
+async def test_thousands_of_changes_to_one_kind_take_three_statements(graph: Graph) -> None:
     ids = await organizations(graph, count=500)
     changes = [update(org, version) for version in range(1, 5) for org in ids]
     before = graph.round_trips.count
 
     await record(graph, changes=changes)
 
-    assert graph.round_trips.count - before == 2
+    assert graph.round_trips.count - before == 3  # the heads, the events, the heads moved
     assert await event_count(graph) == 2_000
     assert await verify_audit(graph) == VerifyReport(checked_events=2_000, checked_entities=500, first_broken=None)
 
@@ -243,6 +288,20 @@ TAMPERING = {
         "MATCH (ev:AuditEvent {entityId: $id, seq: 3}) SET ev.prevHash = ev.hash", 3, Breakage.PREV_HASH
     ),
     "seq changed": ("MATCH (ev:AuditEvent {entityId: $id, seq: 3}) SET ev.seq = 9", 3, Breakage.SEQUENCE),
+    "id changed": ("MATCH (ev:AuditEvent {entityId: $id, seq: 2}) SET ev.id = randomUUID()", 2, Breakage.HASH),
+    "entityKind changed": (
+        "MATCH (ev:AuditEvent {entityId: $id, seq: 2}) SET ev.entityKind = 'Mediator'", 2, Breakage.HASH
+    ),
+    "hash form downgraded": (
+        "MATCH (ev:AuditEvent {entityId: $id, seq: 3}) SET ev.hashVersion = null", 3, Breakage.HASH_FORM
+    ),
+    "newest event deleted": ("MATCH (ev:AuditEvent {entityId: $id, seq: 4}) DETACH DELETE ev", 4, Breakage.MISSING_TAIL),
+    "two newest events deleted": (
+        "MATCH (ev:AuditEvent {entityId: $id}) WHERE ev.seq >= 3 DETACH DELETE ev", 3, Breakage.MISSING_TAIL
+    ),
+    "every event deleted": ("MATCH (ev:AuditEvent {entityId: $id}) DETACH DELETE ev", 1, Breakage.MISSING_TAIL),
+    "head deleted": ("MATCH (h:AuditHead {entityId: $id}) DETACH DELETE h", 4, Breakage.NO_HEAD),
+    "head moved back": ("MATCH (h:AuditHead {entityId: $id}) SET h.seq = 3", 4, Breakage.HEAD),
 }
 
 
@@ -256,6 +315,23 @@ async def test_verify_reports_the_first_broken_link(graph: Graph, statement: str
 
     assert report.first_broken == BrokenLink(ids[1], seq, reason)
     assert report.checked_entities == 3
+    assert report.broken_entities == 1
+    assert f"entity {ids[1]} at seq {seq} ({reason}" in describe(report)
+
+
+async def test_a_forged_last_event_with_a_recomputed_hash_no_longer_matches_the_head(graph: Graph) -> None:
+    [org] = await organizations(graph, count=1)
+    await record(graph, changes=[update(org, version) for version in range(1, 4)])
+    *_, last = await audit_trail(graph, entity_id=org, viewer=NATIONAL, limit=10)
+    forged = last.model_copy(update={"after": '{"name":"forged"}'})
+    await graph.write(
+        "MATCH (ev:AuditEvent {id: $id}) SET ev.after = $after, ev.hash = $hash",
+        id=last.id, after=forged.after, hash=forged.recomputed_hash(),
+    )
+
+    report = await verify_audit(graph)
+
+    assert report.first_broken == BrokenLink(org, 3, Breakage.HEAD)
 
 
 async def test_a_forged_event_with_a_recomputed_hash_breaks_the_next_link(graph: Graph) -> None:
@@ -282,7 +358,7 @@ async def test_verify_reports_the_break_of_the_lowest_entity_id_first(graph: Gra
     report = await verify_audit(graph, per_range=1)
 
     assert report == VerifyReport(
-        checked_events=12, checked_entities=4, first_broken=BrokenLink(ids[1], 2, Breakage.HASH)
+        checked_events=12, checked_entities=4, first_broken=BrokenLink(ids[1], 2, Breakage.HASH), broken_entities=2
     )
 
 
@@ -397,3 +473,40 @@ async def test_the_audit_trail_field_needs_audit_read(
 
     assert result.data == data
     assert [(error.extensions or {}).get("code") for error in result.errors or []] == codes
+
+
+async def test_the_migration_gives_chains_written_before_heads_their_heads(graph: Graph) -> None:
+    ids = sorted(await organizations(graph, count=2))
+    await record(graph, changes=[update(org, version) for version in range(1, 4) for org in ids])
+    await graph.write("MATCH (h:AuditHead) DETACH DELETE h")
+    assert (await verify_audit(graph)).first_broken == BrokenLink(ids[0], 3, Breakage.NO_HEAD)
+
+    for statement in migration(13).statements:
+        await graph.write(statement)
+
+    report = await verify_audit(graph)
+    assert report.intact and report.checked_events == 6
+    heads = await graph.read("MATCH (h:AuditHead) RETURN h.entityId AS id, h.seq AS seq ORDER BY id")
+    assert heads == [{"id": org, "seq": 3} for org in ids]
+
+
+async def test_a_write_between_reading_a_chain_and_its_head_is_not_a_missing_tail(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = sorted(await organizations(graph, count=2))
+    await record(graph, changes=[update(org, version) for version in range(1, 3) for org in ids])
+    real_heads = audit_module.heads
+    calls = 0
+
+    async def heads_after_a_write(graph: Graph, *, start: str, stop: str) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the chains of the range are read; a writer commits before their heads are
+            await record(graph, changes=[update(ids[0], 3)])
+        return await real_heads(graph, start=start, stop=stop)
+
+    monkeypatch.setattr(audit_module, "heads", heads_after_a_write)
+
+    report = await verify_audit(graph)
+
+    assert report.intact and report.checked_events == 5 and calls == 2

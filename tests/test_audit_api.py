@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from neo4j import GraphDatabase
@@ -81,6 +82,44 @@ def test_audit_verify_passes_then_catches_an_edited_event(server: EmbeddedServer
 
     broken = CliRunner().invoke(cli, ["audit", "verify"])
 
-    assert (intact.exit_code, intact.stdout.strip()) == (0, "audit trail intact: 3 events of 1 entities")
+    assert (intact.exit_code, intact.stdout.strip()) == (
+        0, "audit trail intact: 3 events of 1 entities\nno signed checkpoint yet"
+    )
     assert broken.exit_code == 1
-    assert "audit trail broken: entity a3b4c5d6-0000-4000-8000-000000000001 at seq 2 (HASH)" in broken.stderr
+    assert "audit trail broken: entity a3b4c5d6-0000-4000-8000-000000000001 at seq 2 (HASH:" in broken.stderr
+
+
+def test_audit_verify_reports_a_missing_tail(server: EmbeddedServer, graph_env: None) -> None:
+    write_events(server)
+    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+        driver.execute_query("MATCH (e:AuditEvent {seq: 3}) DETACH DELETE e", database_=server.database)
+
+    broken = CliRunner().invoke(cli, ["audit", "verify"])
+
+    assert broken.exit_code == 1
+    assert (
+        "audit trail broken: entity a3b4c5d6-0000-4000-8000-000000000001 at seq 3 (MISSING_TAIL: the chain's head"
+        " names a later event than its last one: the newest events are gone); 1 broken chain(s)"
+    ) in broken.stderr
+
+
+def test_audit_checkpoint_then_verify_checks_it(
+    server: EmbeddedServer, graph_env: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REGISTRY_DATA_DIR", str(tmp_path))
+    write_events(server)
+
+    taken = CliRunner().invoke(cli, ["audit", "checkpoint", "--grace", "0"])
+    verified = CliRunner().invoke(cli, ["audit", "verify"])
+    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+        driver.execute_query("MATCH (n) WHERE n:AuditEvent OR n:AuditHead DETACH DELETE n", database_=server.database)
+    emptied = CliRunner().invoke(cli, ["audit", "verify"])
+
+    assert taken.exit_code == 0, taken.stderr
+    assert taken.stdout.startswith("checkpoint 1: 3 events before ")
+    assert verified.exit_code == 0, verified.stderr
+    assert "checkpoint 1 matches: 3 events" in verified.stdout
+    assert emptied.exit_code == 1
+    assert "audit trail intact: 0 events" in emptied.stderr
+    assert "checkpoint 1 does not match the trail: it signed 3 events" in emptied.stderr
+

@@ -1,8 +1,11 @@
 """Audit events: an append-only hash chain per entity, written in the same transaction as the change.
 
 Every change to an entity adds `(:AuditEvent)-[:ABOUT]->(entity)` with the next `seq` of that entity, the
-`hash` of the previous event as `prevHash` (null for the first) and its own `hash` over the chained
-fields. This module only creates and reads events: no statement here updates or deletes one.
+`hash` of the previous event as `prevHash` (null for the first) and its own `hash` over every other field
+of the event (`HASH_VERSION` 2; events written before it carry no `hashVersion` and the legacy form, see
+`legacy_fields`). The chain's head, `(:AuditHead {entityId, entityKind, seq, hash, at})`, moves in the same
+transaction, so that deleting the newest events of a chain leaves a head pointing past its end. This module
+only creates and reads events: no statement here updates or deletes one (heads are updated, never events).
 """
 
 from __future__ import annotations
@@ -102,7 +105,50 @@ def event_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
 
 
+HASH_VERSION = 2
+"""The form of the hash of new events: every stored field of the event except `hash` itself, `hashVersion`
+included (so a version cannot be stripped without breaking the hash). Version 1 (no `hashVersion` stored)
+left `id` and `entityKind` out; such events still verify, in their own form, but a chain may not go back
+to it once it has a version-2 event."""
+
+LEGACY_HASH_VERSION = 1
+
+
 def chained_fields(
+    *,
+    event_id: str,
+    entity_id: str,
+    entity_kind: str,
+    seq: int,
+    at: datetime,
+    actor_agency: str | None,
+    actor_client: str | None,
+    operation: str,
+    before: str | None,
+    after: str | None,
+    request_id: str,
+    prev_hash: str | None,
+) -> dict[str, Any]:
+    """Exactly what an event's hash covers (version 2): every field the event stores but `hash`. `before` and
+    `after` are the canonical JSON stored on the node."""
+    return {
+        "id": event_id,
+        "entityId": entity_id,
+        "entityKind": entity_kind,
+        "seq": seq,
+        "at": at,
+        "actorAgency": actor_agency,
+        "actorClient": actor_client,
+        "operation": operation,
+        "before": before,
+        "after": after,
+        "requestId": request_id,
+        "prevHash": prev_hash,
+        "hashVersion": HASH_VERSION,
+    }
+
+
+def legacy_fields(
     *,
     entity_id: str,
     seq: int,
@@ -115,7 +161,7 @@ def chained_fields(
     request_id: str,
     prev_hash: str | None,
 ) -> dict[str, Any]:
-    """Exactly what an event's hash covers; `before` and `after` are the canonical JSON stored on the node."""
+    """What the hash of a version-1 event (no `hashVersion`) covers: neither `id` nor `entityKind`."""
     return {
         "entityId": entity_id,
         "seq": seq,
@@ -143,6 +189,7 @@ class AuditEventRecord(GraphRecord):
     before: str | None = None
     after: str | None = None
     prev_hash: str | None = None
+    hash_version: int | None = None
     hash: str
 
     @field_validator("at")
@@ -150,9 +197,42 @@ class AuditEventRecord(GraphRecord):
     def _in_utc(cls, value: datetime) -> datetime:
         return _utc(value)
 
-    def recomputed_hash(self) -> str:
+    @property
+    def form(self) -> int:
+        """The hash form this event claims: `HASH_VERSION`, or 1 for an event stored without one."""
+        return LEGACY_HASH_VERSION if self.hash_version is None else self.hash_version
+
+    def stored_fields(self) -> dict[str, Any]:
+        """Every field the event stores, `hash` included, under its graph name (a Merkle leaf hashes this)."""
+        return {
+            **chained_fields(
+                event_id=self.id,
+                entity_id=self.entity_id,
+                entity_kind=self.entity_kind,
+                seq=self.seq,
+                at=self.at,
+                actor_agency=self.actor_agency,
+                actor_client=self.actor_client,
+                operation=self.operation,
+                before=self.before,
+                after=self.after,
+                request_id=self.request_id,
+                prev_hash=self.prev_hash,
+            ),
+            "hashVersion": self.hash_version,
+            "hash": self.hash,
+        }
+
+    def recomputed_hash(self) -> str | None:
+        """The hash of the event's fields in the form it claims; None for a form this registry never wrote."""
+        if self.form == HASH_VERSION:
+            fields = self.stored_fields()
+            del fields["hash"]
+            return event_hash(fields)
+        if self.form != LEGACY_HASH_VERSION:
+            return None
         return event_hash(
-            chained_fields(
+            legacy_fields(
                 entity_id=self.entity_id,
                 seq=self.seq,
                 at=self.at,
@@ -177,24 +257,57 @@ class AuditChain:
 
 _EVENT: LiteralString = (
     "ev {.id, .at, .seq, .entityId, .entityKind, .operation, .actorAgency, .actorClient, .requestId,"
-    " .before, .after, .prevHash, .hash}"
+    " .before, .after, .prevHash, .hashVersion, .hash}"
 )
 
 
 async def chain_heads(
     graph: Graph, tx: AsyncManagedTransaction, *, entity_ids: Sequence[str]
 ) -> dict[str, tuple[int, str]]:
-    """The last `(seq, hash)` of each entity that has events, in one statement."""
+    """The head `(seq, hash)` of each entity that has events, in one statement (one unique-index lookup each).
+
+    An entity whose events lost their head starts again at seq 1, which the (entityId, seq) constraint
+    refuses: a chain whose head is gone takes no more events until an operator has looked at it."""
     rows = await graph.rows(
         tx,
         "UNWIND $entityIds AS entityId"
-        " MATCH (ev:AuditEvent {entityId: entityId})"
-        " WITH entityId, max(ev.seq) AS seq"
-        " MATCH (head:AuditEvent {entityId: entityId, seq: seq})"
-        " RETURN entityId, seq, head.hash AS hash",
+        " MATCH (head:AuditHead {entityId: entityId})"
+        " RETURN entityId, head.seq AS seq, head.hash AS hash",
         entityIds=list(entity_ids),
     )
     return {row["entityId"]: (int(row["seq"]), str(row["hash"])) for row in rows}
+
+
+_CREATE_HEADS: LiteralString = (
+    "UNWIND $heads AS h"
+    " CREATE (:AuditHead {entityId: h.entityId, entityKind: h.entityKind, seq: h.seq, hash: h.hash, at: $at})"
+)
+
+_MOVE_HEADS: LiteralString = (
+    "UNWIND $heads AS h"
+    " MATCH (head:AuditHead {entityId: h.entityId})"
+    " SET head.seq = h.seq, head.hash = h.hash, head.at = $at"
+)
+"""Heads are created with a chain's first event and moved by later ones, never merged: two writers starting
+the same chain both create its head and the unique constraint refuses one (as the (entityId, seq)
+constraint refuses its event), and two moving one head conflict as writes of one record do."""
+
+
+async def advance_heads(
+    graph: Graph,
+    tx: AsyncManagedTransaction,
+    *,
+    heads: Sequence[Mapping[str, Any]],
+    at: datetime,
+) -> None:
+    """Move each chain's head to its newest event (`entityId`, `entityKind`, `seq`, `hash`, and `new` for a
+    chain that had no head), creating the heads of new chains: at most two statements."""
+    created = [{k: v for k, v in head.items() if k != "new"} for head in heads if head["new"]]
+    moved = [{k: v for k, v in head.items() if k != "new"} for head in heads if not head["new"]]
+    if created:
+        await graph.rows(tx, _CREATE_HEADS, heads=created, at=at)
+    if moved:
+        await graph.rows(tx, _MOVE_HEADS, heads=moved, at=at)
 
 
 def _create_about(label: LiteralString) -> LiteralString:
@@ -203,7 +316,7 @@ def _create_about(label: LiteralString) -> LiteralString:
         " OPTIONAL MATCH (n:" + label + " {id: e.entityId})"
         " CREATE (ev:AuditEvent {id: e.id, at: $at, seq: e.seq, entityId: e.entityId, entityKind: e.entityKind,"
         " operation: e.operation, actorAgency: $actorAgency, actorClient: $actorClient, requestId: $requestId,"
-        " before: e.before, after: e.after, prevHash: e.prevHash, hash: e.hash})"
+        " before: e.before, after: e.after, prevHash: e.prevHash, hashVersion: e.hashVersion, hash: e.hash})"
         " FOREACH (entity IN CASE WHEN n IS NULL THEN [] ELSE [n] END | CREATE (ev)-[:ABOUT]->(entity))"
     )
 
@@ -252,9 +365,9 @@ async def record_changes(
     fresh: frozenset[str] = frozenset(),
 ) -> None:
     """Append one event per change, in order, inside the caller's transaction: one statement reads the chain
-    heads, then one per kind of entity creates the events. `fresh` names entities created in this
-    transaction, whose chains start here unread (were one not new after all, the (entityId, seq) constraint
-    refuses the commit)."""
+    heads, one per kind of entity creates the events, and one moves the heads. `fresh` names entities
+    created in this transaction, whose chains start here unread (were one not new after all, the
+    (entityId, seq) constraint refuses the commit)."""
     if not changes:
         return
     kinds = [EntityKind(change.entity_kind) for change in changes]  # an unknown kind raises before any write
@@ -262,10 +375,14 @@ async def record_changes(
     chained = sorted({change.entity_id for change in changes} - fresh)
     heads = await chain_heads(graph, tx, entity_ids=chained) if chained else {}
     events: list[dict[str, Any]] = []
+    moved: dict[str, dict[str, Any]] = {}
+    headless = {change.entity_id for change in changes} - heads.keys()
     for change, kind in zip(changes, kinds, strict=True):
         seq, prev_hash = heads.get(change.entity_id, (0, None))
         fields = chained_fields(
+            event_id=str(uuid.uuid4()),
             entity_id=change.entity_id,
+            entity_kind=kind.value,
             seq=seq + 1,
             at=moment,
             actor_agency=actor.agency_id,
@@ -277,9 +394,14 @@ async def record_changes(
             prev_hash=prev_hash,
         )
         digest = event_hash(fields)
-        events.append({**fields, "id": str(uuid.uuid4()), "entityKind": kind.value, "hash": digest})
+        events.append({**fields, "hash": digest})
         heads[change.entity_id] = (seq + 1, digest)
+        moved[change.entity_id] = {
+            "entityId": change.entity_id, "entityKind": kind.value, "seq": seq + 1, "hash": digest,
+            "new": change.entity_id in headless,
+        }
     await create_events(graph, tx, events=events)
+    await advance_heads(graph, tx, heads=list(moved.values()), at=moment)
 
 
 _IN_REACH: LiteralString = (
@@ -328,6 +450,24 @@ async def audit_trail(
 async def count_events(graph: Graph) -> int:
     rows = await graph.read("MATCH (ev:AuditEvent) RETURN count(ev) AS events")
     return int(rows[0]["events"])
+
+
+class AuditHeadRecord(GraphRecord):
+    entity_id: str
+    seq: int
+    hash: str
+
+
+async def heads(graph: Graph, *, start: str, stop: str) -> dict[str, AuditHeadRecord]:
+    """The chain heads of the entities whose id is in [start, stop), by entity id (an index range scan)."""
+    rows = await graph.read(
+        "MATCH (head:AuditHead) WHERE head.entityId >= $start AND head.entityId < $stop"
+        " RETURN head {.entityId, .seq, .hash} AS head",
+        start=start,
+        stop=stop,
+    )
+    records = (AuditHeadRecord.model_validate(row["head"]) for row in rows)
+    return {record.entity_id: record for record in records}
 
 
 async def chains(graph: Graph, *, start: str, stop: str) -> list[AuditChain]:

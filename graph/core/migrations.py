@@ -169,6 +169,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         "reports: one rollup per province, city and county, computed ahead",
         ("CREATE CONSTRAINT report_rollup_code IF NOT EXISTS FOR (n:ReportRollup) REQUIRE n.code IS UNIQUE",),
     ),
+    Migration(
+        13,
+        "audit: chain heads, so that a missing tail shows, and signed checkpoints",
+        (
+            "CREATE CONSTRAINT audit_head_entity IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.entityId IS UNIQUE",
+            "CREATE CONSTRAINT audit_checkpoint_seq IF NOT EXISTS FOR (n:AuditCheckpoint) REQUIRE n.seq IS UNIQUE",
+            # the heads of the chains already there: their newest events as they stand now
+            "MATCH (ev:AuditEvent)"
+            " WITH ev.entityId AS entityId, max(ev.seq) AS seq"
+            " MATCH (last:AuditEvent {entityId: entityId, seq: seq})"
+            " WHERE NOT EXISTS { MATCH (:AuditHead {entityId: entityId}) }"
+            " CREATE (:AuditHead {entityId: entityId, entityKind: last.entityKind, seq: seq, hash: last.hash,"
+            " at: last.at})",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

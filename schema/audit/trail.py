@@ -24,8 +24,11 @@ TRAIL_DESCRIPTION = (
 
 @strawberry.type(
     description="One change to a registry object. Events of an object form a hash chain: `seq` runs 1, 2, 3,"
-    " ...; `prevHash` is the previous event's `hash`; `hash` is the SHA-256 of the canonical JSON of"
-    " {entityId, seq, at, actorAgency, actorClient, operation, before, after, requestId, prevHash}."
+    " ...; `prevHash` is the previous event's `hash`; `hash` is the SHA-256 of the canonical JSON of every other"
+    " field as stored: {id, entityId, entityKind, seq, at, actorAgency, actorClient, operation, before, after,"
+    " requestId, prevHash, hashVersion} (entityKind in its stored form, e.g. \"Organization\"; hashVersion 2;"
+    " an event with hashVersion null was hashed without id, entityKind and hashVersion). Personal data in"
+    " before and after is redacted here, so such an event's hash cannot be recomputed from this type."
 )
 class AuditEvent:
     id: strawberry.ID = strawberry.field(description="The registry id of the event.")
@@ -50,6 +53,9 @@ class AuditEvent:
         description="The object's properties after the change as canonical JSON (hashed as is); null when deleted."
     )
     prev_hash: str | None = strawberry.field(description="The previous event's hash; null for the first event.")
+    hash_version: int | None = strawberry.field(
+        description="The form of the hash: 2 covers every field; null for an event written before it (form 1)."
+    )
     hash: str = strawberry.field(description="SHA-256 (hex) of this event's chained fields.")
 
     @classmethod
@@ -67,6 +73,7 @@ class AuditEvent:
             before=record.before,
             after=record.after,
             prev_hash=record.prev_hash,
+            hash_version=record.hash_version,
             hash=record.hash,
         )
 
