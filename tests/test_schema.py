@@ -117,3 +117,21 @@ def test_no_query_text_is_built_from_values() -> None:
     ]
 
     assert offenders == []
+
+
+MODULE_LINES = 400
+OVER_TODAY: dict[str, int] = {"app.py": 572, "seed/generator.py": 439}
+"""Modules already past the limit, each with the most it may hold until it is split (issue 13): a ratchet."""
+
+
+def test_modules_stay_small() -> None:
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for layer in ("graph", "resolvers", "schema", "auth", "seed", "bench")
+        for path in (ROOT / layer).rglob("*.py")
+    } | {"app.py": len((ROOT / "app.py").read_text(encoding="utf-8").splitlines())}
+
+    over = {name: n for name, n in sizes.items() if n > OVER_TODAY.get(name, MODULE_LINES)}
+
+    assert over == {}
+    assert all(sizes[name] > MODULE_LINES for name in OVER_TODAY), "split below the limit: drop it from OVER_TODAY"
