@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from graph.audit.trail import canonical
+from graph.audit.hashing import canonical
 from resolvers.grades.grading import scheme_for_division
 from seed.roster import Roster, Row, stable_id
 

@@ -15,16 +15,8 @@ from neo4j.time import DateTime
 from auth.policy import viewer_for
 from auth.principal import Principal
 from auth.scopes import Scope, parse_scopes
-from graph.audit.trail import (
-    HASH_VERSION,
-    Actor,
-    Change,
-    audit_trail,
-    canonical,
-    chained_fields,
-    event_hash,
-    record_changes,
-)
+from graph.audit.hashing import HASH_VERSION, canonical, chained_fields, event_hash
+from graph.audit.trail import Actor, Change, audit_trail, record_changes
 from graph.core import clock
 from graph.core.driver import Graph
 from graph.core.migrations import migration

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from graph.audit.trail import canonical
+from graph.audit.hashing import canonical
 from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.courts.invited_list import published_csv, published_json

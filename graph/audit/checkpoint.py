@@ -8,14 +8,14 @@ that they can be listed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction
 from pydantic import field_validator
 
 from graph.core.driver import Graph
-from graph.core.records import GraphRecord
+from graph.core.records import GraphRecord, in_utc
 
 
 class CheckpointRecord(GraphRecord):
@@ -32,8 +32,7 @@ class CheckpointRecord(GraphRecord):
     @field_validator("taken_at", "cutoff")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
-        """The embedded ArcadeDB returns a stored datetime without its zone, which is UTC."""
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return in_utc(value)
 
 
 _CHECKPOINT: LiteralString = "c {.seq, .takenAt, .cutoff, .treeSize, .rootHash, .kid, .publicKey, .jws}"

@@ -29,7 +29,7 @@ from joserfc.jwk import ECKey, KeySet
 
 from graph.audit.checkpoint import CheckpointRecord, create_checkpoint, latest_checkpoint, next_checkpoint_seq
 from graph.audit.checkpoint import checkpoint as checkpoint_at
-from graph.audit.trail import canonical
+from graph.audit.hashing import canonical
 from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.audit.trail import EVENTS_PER_RANGE, VerifyReport, describe, verify_audit

@@ -10,14 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from graph.audit.hashing import HASH_VERSION, LEGACY_HASH_VERSION, canonical
 from graph.audit.trail import (
-    HASH_VERSION,
-    LEGACY_HASH_VERSION,
     AuditEventRecord,
     AuditHeadRecord,
     EntityKind,
     audit_trail,
-    canonical,
     chains,
     count_events,
     heads,

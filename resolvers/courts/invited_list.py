@@ -15,7 +15,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from graph.audit.trail import Change, canonical
+from graph.audit.hashing import canonical
+from graph.audit.trail import Change
 from graph.core.driver import Graph
 from graph.core.records import native
 from graph.core.vocabulary import AgencyKind, Specialty

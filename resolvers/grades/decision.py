@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import Field
 
-from graph.audit.trail import Change, canonical
+from graph.audit.hashing import canonical
+from graph.audit.trail import Change
 from graph.core.records import native
 from graph.grades import assessment as store
 from graph.roster.filing import Tx

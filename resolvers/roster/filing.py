@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from auth.principal import Principal
-from graph.audit.trail import Actor, Change, canonical, record_changes
+from graph.audit.hashing import canonical
+from graph.audit.trail import Actor, Change, record_changes
 from graph.core.driver import Graph, UniquenessViolation
 from graph.directory import listing
 from graph.roster.filing import Tx
