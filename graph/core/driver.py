@@ -18,6 +18,12 @@ from graph.core.health import GraphHealth
 T = TypeVar("T")
 Row = dict[str, Any]
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
+ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
+VANISHED_RETRIES = 4
+"""A transaction that met a record another transaction was writing at that moment (ArcadeDB answers
+`EntityNotFound`, not a transient error, when a concurrent writer's record is read mid-commit; Neo4j, when a
+node it matched was deleted) runs again from the start, up to this many times in all, as the driver retries a
+transient error: the work reads the graph afresh each time."""
 CONNECTION_TIMEOUT = 5.0  # seconds to open a TCP connection: an unreachable server fails fast
 
 
@@ -143,9 +149,16 @@ class Graph:
         try:
             async with asyncio.timeout_at(deadline), self.driver.session(database=self.database) as session:
                 managed = unit_of_work(timeout=self.timeout)(work)
-                if write:
-                    return await session.execute_write(managed)
-                return await session.execute_read(managed)
+                for attempt in range(1, VANISHED_RETRIES + 1):
+                    try:
+                        if write:
+                            return await session.execute_write(managed)
+                        return await session.execute_read(managed)
+                    except Neo4jError as error:
+                        if error.code != ENTITY_NOT_FOUND or attempt == VANISHED_RETRIES:
+                            raise
+                    await asyncio.sleep(0.01 * attempt)
+                raise AssertionError("unreachable")
         except TimeoutError as error:
             raise GraphTimeout("the request ran past its time budget") from error
 
