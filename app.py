@@ -35,14 +35,15 @@ from auth.clients import (
 from auth.config import EXTERNAL_SCOPES
 from auth.middleware import BearerAuthentication
 from auth.scopes import UnknownScope, parse_scopes
-from auth.upload import MAX_BYTES as MAX_IMPORT_BYTES, ImportRefused, cli_importer, upload_route
-from graph.core.driver import Graph, GraphError
+from auth.upload import MAX_BYTES as MAX_IMPORT_BYTES
+from auth.upload import ImportRefused, cli_importer, upload_route
 from graph.core.backup import BackupError, backup_embedded, restore_embedded
 from graph.core.connection import EmbeddedProcess, GraphConnection, connect, graph_server
-from graph.core.health import RETRY_AFTER_SECONDS
-from graph.core.supervisor import Supervisor
+from graph.core.driver import Graph, GraphError
 from graph.core.embedded import EmbeddedServerError
+from graph.core.health import RETRY_AFTER_SECONDS
 from graph.core.migrations import apply_migrations, is_migrated, schema_snapshot
+from graph.core.supervisor import Supervisor
 from resolvers.audit.trail import describe, verify_audit
 from resolvers.courts.invited_list import published_csv, published_json
 from resolvers.roster.export import export_roster_file

@@ -39,9 +39,9 @@ from auth.server import (
     RegistryRequest,
 )
 from auth.tokens import TokenError, TokenValidator
+from graph.access.oauth import revoke_token_id, token_refusal
 from graph.core.driver import Graph, GraphError
 from graph.core.health import RETRY_AFTER_SECONDS
-from graph.access.oauth import revoke_token_id, token_refusal
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FORM_TYPE = "application/x-www-form-urlencoded"

@@ -64,7 +64,7 @@ def targets(run: Run) -> list[tuple[str, bool]]:
 
 
 def markdown(run: Run) -> str:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     load = os.getloadavg()
     lines = [
         f"# Benchmark (issue 11), {now:%Y-%m-%d %H:%M} UTC",
@@ -74,7 +74,7 @@ def markdown(run: Run) -> str:
         f"- scale F = {run.scale}; {run.requests} requests per cell; loopback HTTP, asyncio + httpx, keep-alive",
         "- data: " + ", ".join(f"{v:,} {k}" for k, v in run.counts.items()),
         f"- {run.load_note}",
-        f"- fixtures: " + ", ".join(f"{k} `{v}`" for k, v in run.fixtures.items() if k != "counts"),
+        "- fixtures: " + ", ".join(f"{k} `{v}`" for k, v in run.fixtures.items() if k != "counts"),
         f"- peer: {run.peer_note}",
         "",
         "| op | what | p50 c=1 ms | p99 c=1 ms | p50 c=8 ms | p99 c=8 ms | req/s c=8 | round trips (tx) | direct p50 ms | API/direct | errors |",
@@ -118,7 +118,7 @@ def markdown(run: Run) -> str:
 def write(run: Run, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     text = markdown(run)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"{stamp}-F{run.scale:g}.md"
     path.write_text(text, encoding="utf-8")
     (folder / "latest.md").write_text(text, encoding="utf-8")

@@ -15,9 +15,7 @@ from pathlib import Path
 
 from auth.clients import create_client
 from auth.scopes import Scope, parse_scopes
-from graph.grades.assessment import merge_assessments
 from graph.core.driver import Graph
-from graph.directory.node import is_empty
 from graph.core.vocabulary import (
     AgencyKind,
     Background,
@@ -30,6 +28,8 @@ from graph.core.vocabulary import (
     TrainingForm,
     TrainingTopic,
 )
+from graph.directory.node import is_empty
+from graph.grades.assessment import merge_assessments
 from resolvers.core.identifiers import credit_code_check_character, organization_code_check_character
 from seed.grades import demo_grades
 from seed.people import Person, make_person

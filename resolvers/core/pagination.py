@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from graph.core.page import R, Direction, Order, Page, PageRequest, SortValue
+from graph.core.page import Direction, Order, Page, PageRequest, R, SortValue
 from graph.core.records import Filter
 from resolvers.core.errors import InputError
 from resolvers.core.outcomes import input_path

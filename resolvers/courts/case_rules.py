@@ -23,8 +23,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from graph.core.vocabulary import Specialty
-from resolvers.courts.case_code import CaseCode, CaseCodeError, parse_case_code
 from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, invalid
+from resolvers.courts.case_code import CaseCode, CaseCodeError, parse_case_code
 
 
 class Referral(StrEnum):

@@ -56,8 +56,8 @@ from typing import Any, TypeVar
 
 from auth.upload import Importer, RosterUpload, Upload, UploadResult
 from graph.audit.trail import Change, record_changes
-from graph.directory import listing
 from graph.core.driver import Graph
+from graph.directory import listing
 from graph.roster.bulk import (
     file_with_bureau,
     guide_by_courts,

@@ -15,8 +15,8 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLField,
     GraphQLError,
+    GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -28,8 +28,8 @@ from graphql import (
     ValidationRule,
     value_from_ast_untyped,
 )
-from graphql.type.definition import GraphQLOutputType
 from graphql.execution.values import get_variable_values
+from graphql.type.definition import GraphQLOutputType
 from strawberry.extensions import SchemaExtension
 
 from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE

@@ -27,9 +27,9 @@ from resolvers.grades.assessment import (
 )
 from resolvers.roster.filing import Writer
 from schema.core.context import Info
-from schema.roster.filing import KEY, raw, writer
 from schema.core.payloads import PROBLEMS, AnyProblem, outcome
 from schema.core.permissions import protected
+from schema.roster.filing import KEY, raw, writer
 
 strawberry.enum(
     AssessmentStatus,

@@ -17,9 +17,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.grades import grading
-
-from resolvers.grades import training
+from resolvers.grades import grading, training
 from resolvers.grades.grading import Criterion
 from resolvers.grades.grading import GradeScheme as SchemeData
 from schema.core.connection import AFTER, FIRST

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 import strawberry
 
 from auth.scopes import Scope
-from resolvers.roster import credential
-from resolvers.directory import mediator
-from resolvers.directory import organization
+from resolvers.directory import mediator, organization
 from resolvers.grades import training
+from resolvers.roster import credential
 from resolvers.roster.filing import Transition, Writer, writer_for
 from schema.core.context import Info
 from schema.core.enums import Background, Employment, MembershipRole, OrganizationKind, Specialty, TrainingForm, TrainingTopic

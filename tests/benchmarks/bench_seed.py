@@ -10,8 +10,8 @@ its generator processes) and the size of the data directory. Not collected by py
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
+import os
 import resource
 import shutil
 import tempfile
