@@ -23,7 +23,7 @@ from schema.core.build import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from schema.core.limits import MAX_DIRECTIVES, MAX_REPEATS, CostLimit
 from seed.roster import stable_id
 from tests.conftest import ISSUER, AsAgency, GraphQLClient, token_for
-from tests.test_oauth import basic
+from tests.oauth_app import basic
 
 BUREAU = "成都市武侯区司法局"
 VALIDATION = "GRAPHQL_VALIDATION_FAILED"
