@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import GraphDatabase
 
 from bench.registry import Bolt
+from graph.core import clock
 
 MARKER = "bench-data.json"
 HEX = "0123456789abcdef"
@@ -78,7 +79,7 @@ def add_history(driver: Any, database: str) -> dict[str, int]:
     invites a share of the county's mediators and organizations on panels, a share of its mediators handled
     two cases referred by that court, and a share hold a decided grade. Shares are picked by the last hex digit
     of the registry id, so reruns choose the same records."""
-    today = datetime.date.today()
+    today = clock.today()  # the registry's day, which its statements compare against
     dates = {
         "since": today - datetime.timedelta(days=200), "until": today + datetime.timedelta(days=500),
         "accepted": today - datetime.timedelta(days=60), "deadline": today - datetime.timedelta(days=30),

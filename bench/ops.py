@@ -94,7 +94,7 @@ class Op:
 def check_character(body: str) -> str:
     """GB 11643 check character (ISO 7064 MOD 11-2)."""
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
 def filings(fixtures: Fixtures) -> Variables:

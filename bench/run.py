@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import api, data, direct, peer, report  # noqa: E402
-from bench.load import Sample, drive  # noqa: E402
-from bench.ops import SCOPES, Op, agency_of, golden  # noqa: E402
-from bench.registry import Bolt, embedded_graph  # noqa: E402
+from bench import api, data, direct, peer, report
+from bench.load import Sample, drive
+from bench.ops import SCOPES, Op, agency_of, golden
+from bench.registry import Bolt, embedded_graph
 
 HASH_KEY = "bench-identity-hash-key"
 HERE = Path(__file__).resolve().parent

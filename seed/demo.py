@@ -279,7 +279,7 @@ class DemoBuilder:
 
     def trainings(self) -> None:
         by_county: dict[str, list[str]] = {}
-        for membership, organization in zip(self.roster.memberships, self._organization_of_memberships()):
+        for membership, organization in zip(self.roster.memberships, self._organization_of_memberships(), strict=True):
             by_county.setdefault(organization, []).append(membership["mediator"])
         for county_code, mediators in by_county.items():
             bureau = next(b.name for b in BUREAUS if b.jurisdiction == county_code)
@@ -350,7 +350,7 @@ async def demo_clients(graph: Graph, data_dir: Path, *, create: bool) -> list[di
     for agency, scopes in DEMO_CLIENTS:
         client_id, secret = await create_client(graph, agency_id=stable_id("agency", agency), scopes=parse_scopes(scopes))
         created.append({"agency": agency, "scope": scopes, "client_id": client_id, "client_secret": secret})
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (in the lifespan, before the app serves anyone)
     path.touch(mode=0o600)
     path.write_text(json.dumps(created, ensure_ascii=False, indent=2), encoding="utf-8")
     return created

@@ -107,8 +107,8 @@ async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_
     assert len(results["grade"][0]) < len(model.grades)  # the rank threshold, not mere presence, decides
 
 
-STATUS = """query($short: ID!, $done: ID!) { short: trainingStatus(mediatorId: $short, year: %d) { met }
-  done: trainingStatus(mediatorId: $done, year: %d) { met } }""" % (TODAY.year, TODAY.year)
+STATUS = f"""query($short: ID!, $done: ID!) {{ short: trainingStatus(mediatorId: $short, year: {TODAY.year}) {{ met }}
+  done: trainingStatus(mediatorId: $done, year: {TODAY.year}) {{ met }} }}"""
 
 
 async def test_met_training_hours_needs_ya_an_s_specialised_skills_quota(demo: Graph, as_agency: AsAgency) -> None:

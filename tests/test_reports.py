@@ -77,7 +77,10 @@ def given_cases(demo: Demo) -> list[Case]:
     wuhou = sorted(demo.current(WUHOU, TODAY))
     yucheng = sorted(demo.current(YUCHENG, TODAY))
     court, union = agency(WUHOU_COURT), agency(ACFTU)
-    day = lambda n: TODAY - datetime.timedelta(days=n)
+
+    def day(n: int) -> datetime.date:
+        return TODAY - datetime.timedelta(days=n)
+
     return [
         Case("(2026)川0107民诉前调1号", wuhou[0], court, day(100), day(70), day(90), "AGREEMENT"),
         Case("(2026)川0107民诉前调2号", wuhou[0], court, day(60), day(30), day(40), "NO_AGREEMENT"),
