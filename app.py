@@ -450,7 +450,8 @@ def import_roster_command(
         typer.echo(f"line {bad.line}: {bad.field}: {bad.reason}", err=True)
     if report.bad:
         raise fail(f"{len(report.bad)} bad rows of {report.rows}; nothing was written")
-    typer.echo(f"{report.rows} rows read, {report.written} written in {seconds:.1f} s ({report.rows / max(seconds, 1e-9):,.0f} rows/s)")
+    rate = report.rows / max(seconds, 1e-9)
+    typer.echo(f"{report.rows} rows read, {report.written} written in {seconds:.1f} s ({rate:,.0f} rows/s)")
 
 
 @exporting.command("roster")

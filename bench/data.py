@@ -172,12 +172,15 @@ def fixtures(bolt: Bolt) -> Fixtures:
         province = one(largest, level="PROVINCE", parent=None)["code"]
         city = one(largest, level="CITY", parent=province)["code"]
         county = one(largest, level="COUNTY", parent=city)["code"]
-        court = one("MATCH (c:Court {level: 'BASIC'})-[:HAS_JURISDICTION]->(:Jurisdiction {code: $c}) RETURN c.id AS id", c=county)["id"]
+        court = one(
+            "MATCH (c:Court {level: 'BASIC'})-[:HAS_JURISDICTION]->(:Jurisdiction {code: $c}) RETURN c.id AS id", c=county
+        )["id"]
         bureau = one("MATCH (b:JudicialBureau)-[:GOVERNS]->(:Jurisdiction {code: $c}) RETURN b.id AS id", c=county)["id"]
         admin = one("MATCH (a:PlatformAdmin) RETURN a.id AS id")["id"]
         mediator = one(
             "MATCH (m:Mediator)-[:ASSESSED]->(:GradeAssessment) WHERE EXISTS { (m)-[:COMPLETED]->() }"
-            " AND EXISTS { (m)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $county}) }"
+            " AND EXISTS { (m)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)"
+            "-[:PART_OF*0..]->(:Jurisdiction {code: $county}) }"
             " RETURN m.id AS id ORDER BY EXISTS { (m)-[:HANDLED]->() } DESC, m.id LIMIT 1",
             county=county,
         )["id"]

@@ -77,7 +77,8 @@ def markdown(run: Run) -> str:
         "- fixtures: " + ", ".join(f"{k} `{v}`" for k, v in run.fixtures.items() if k != "counts"),
         f"- peer: {run.peer_note}",
         "",
-        "| op | what | p50 c=1 ms | p99 c=1 ms | p50 c=8 ms | p99 c=8 ms | req/s c=8 | round trips (tx) | direct p50 ms | API/direct | errors |",
+        "| op | what | p50 c=1 ms | p99 c=1 ms | p50 c=8 ms | p99 c=8 ms | req/s c=8 | round trips (tx) | direct p50 ms"
+        " | API/direct | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for f in run.figures:
@@ -93,17 +94,21 @@ def markdown(run: Run) -> str:
             "",
             "Against the peer (@neo4j/graphql, same graph, same loop, run alternately with ours):",
             "",
-            "| op | ours req/s c=8 | peer req/s c=8 | throughput ours/peer | ours p99 c=8 | peer p99 c=8 | p99 ours/peer | peer p50 c=1 | peer errors |",
+            "| op | ours req/s c=8 | peer req/s c=8 | throughput ours/peer | ours p99 c=8 | peer p99 c=8 | p99 ours/peer"
+            " | peer p50 c=1 | peer errors |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for f in peers:
             if f.peer_c8 is None or f.peer_c1 is None:
-                lines.append(f"| {f.op.key} | {f.c8.throughput:.1f} | – | – | {ms(f.c8.p99)} | – | – | – | cannot run: {f.peer_error} |")
+                lines.append(
+                    f"| {f.op.key} | {f.c8.throughput:.1f} | – | – | {ms(f.c8.p99)} | – | – | – | cannot run: {f.peer_error} |"
+                )
                 continue
             errors = f.peer_c1.errors + f.peer_c8.errors
             why = f"{errors}: {f.peer_c1.first_error or f.peer_c8.first_error}" if errors else "0"
             lines.append(
-                f"| {f.op.key} | {f.c8.throughput:.1f} | {f.peer_c8.throughput:.1f} | {ratio(f.c8.throughput, f.peer_c8.throughput)}"
+                f"| {f.op.key} | {f.c8.throughput:.1f} | {f.peer_c8.throughput:.1f}"
+                f" | {ratio(f.c8.throughput, f.peer_c8.throughput)}"
                 f" | {ms(f.c8.p99)} | {ms(f.peer_c8.p99)} | {ratio(f.c8.p99, f.peer_c8.p99)} | {ms(f.peer_c1.p50)} | {why} |"
             )
     errors = [f for f in run.figures if f.c1.first_error or f.c8.first_error]

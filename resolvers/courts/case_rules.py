@@ -356,7 +356,9 @@ def applied_problems(
 
 
 CONFIRMATION_STEPS: Mapping[ConfirmationStatus, frozenset[ConfirmationStatus]] = {
-    ConfirmationStatus.NOT_APPLIED: frozenset({ConfirmationStatus.APPLIED, ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED}),
+    ConfirmationStatus.NOT_APPLIED: frozenset(
+        {ConfirmationStatus.APPLIED, ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED}
+    ),
     ConfirmationStatus.APPLIED: frozenset({ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED}),
 }
 

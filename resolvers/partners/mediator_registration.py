@@ -107,7 +107,8 @@ def plan_rows(rows: Sequence[dict[str, Any]], *, hash_key: bytes, today: datetim
         if identity:
             earlier = first_row.setdefault(identity["identityHash"], index)
             if earlier != index:
-                found.append(RowProblem(index, "input.identityNumber", f"The same person is on row {earlier}.", ProblemCode.CONFLICT))
+                problem = f"The same person is on row {earlier}."
+                found.append(RowProblem(index, "input.identityNumber", problem, ProblemCode.CONFLICT))
         if found or data is None or membership is None:
             bad += found
             continue

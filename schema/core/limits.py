@@ -187,13 +187,19 @@ class OverloadingRule(ValidationRule):
         repeated = sorted(key for key, count in counts.items() if count > MAX_REPEATS)
         if repeated:
             self.report_error(
-                GraphQLError(f"`{repeated[0]}` is selected more than {MAX_REPEATS} times.", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+                GraphQLError(
+                    f"`{repeated[0]}` is selected more than {MAX_REPEATS} times.",
+                    node,
+                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                )
             )
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         if len(node.directives or ()) > MAX_DIRECTIVES:
             self.report_error(
-                GraphQLError(f"More than {MAX_DIRECTIVES} directives on one field.", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+                GraphQLError(
+                    f"More than {MAX_DIRECTIVES} directives on one field.", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"}
+                )
             )
 
 

@@ -155,7 +155,9 @@ class GradeAppealResolutionInput:
 
 @strawberry.input(description="The decision conferring the grade after the notice.")
 class GradeDecisionInput:
-    validity_years: int = strawberry.field(default=grade_decision.VALIDITY_YEARS, description="Years the grade is valid (1 to 5).")
+    validity_years: int = strawberry.field(
+        default=grade_decision.VALIDITY_YEARS, description="Years the grade is valid (1 to 5)."
+    )
     reassessment_years: int = strawberry.field(
         default=grade_decision.REASSESSMENT_YEARS, description="Years until the next assessment is due (1 to 5)."
     )

@@ -84,7 +84,9 @@ class GradeCheck:
     def of(cls, check: grading.GradeCheck | None) -> GradeCheck | None:
         if check is None:
             return None
-        criteria = [CriterionCheck(criterion=c.criterion, required=c.required, actual=c.actual, passed=c.passed) for c in check.criteria]
+        criteria = [
+            CriterionCheck(criterion=c.criterion, required=c.required, actual=c.actual, passed=c.passed) for c in check.criteria
+        ]
         return cls(grade=check.grade, rank=check.rank, qualified=check.qualified, criteria=criteria)
 
 
