@@ -94,7 +94,8 @@ class StatementLint:
         if exitstatus != 0 or session.config.option.collectonly:
             return
         if self.partial(session.config) and not MODE:
-            say(session, ["cypher lint: skipped in a partial run (the whole suite lints; REGISTRY_CYPHER_LINT=on lints this one)"])
+            why = "the whole suite lints; REGISTRY_CYPHER_LINT=on lints this one"
+            say(session, [f"cypher lint: skipped in a partial run ({why})"])
             return
         self.from_subprocesses()
         statements = {text: dict(entry, source=f"sent by {entry['test']}") for text, entry in self.sent.items()}
@@ -208,7 +209,9 @@ def lint(statements: dict[str, dict[str, Any]], keys: set[str], *, partial: bool
             continue  # written by a statement this partial run did not send
         if entry is None:
             source = statements[text]["source"]
-            problems.append(f"{d['version']} {d['severity']}: {d['message']}\n    at {d['excerpt']!r}\n    in {text!r}\n    {source}")
+            problems.append(
+                f"{d['version']} {d['severity']}: {d['message']}\n    at {d['excerpt']!r}\n    in {text!r}\n    {source}"
+            )
         else:
             used.add(entry)
     vocabulary = answer["vocabulary"]
@@ -219,7 +222,9 @@ def lint(statements: dict[str, dict[str, Any]], keys: set[str], *, partial: bool
         f" labels, {len(vocabulary['relationshipTypes'])} relationship types, {len(vocabulary['propertyKeys'])} property"
         f" keys; {len(answer['diagnostics'])} diagnostics, {len(answer['diagnostics']) - len(problems)} allowed",
     ]
-    lines += [f"cypher lint: allowlist entry no longer needed: {allowed[i]['reason']}" for i in range(len(allowed)) if i not in used]
+    lines += [
+        f"cypher lint: allowlist entry no longer needed: {allowed[i]['reason']}" for i in range(len(allowed)) if i not in used
+    ]
     lines += [f"cypher lint FAILED: {p}" for p in problems]
     if dump := os.environ.get("REGISTRY_CYPHER_LINT_DUMP"):
         Path(dump).write_text(json.dumps({"payload": payload, "answer": answer}, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -85,8 +85,12 @@ async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_
     year = TODAY.year
     expected = {
         "jurisdiction": ({"jurisdiction": WUHOU}, wuhou),
-        "specialty": ({"jurisdiction": CHENGDU, "specialty": "LABOUR"}, {m for m in chengdu if "LABOUR" in people[m]["specialties"]}),
-        "employment": ({"jurisdiction": WUHOU, "employment": "FULL_TIME"}, {m for m in wuhou if people[m]["employment"] == "FULL_TIME"}),
+        "specialty": (
+            {"jurisdiction": CHENGDU, "specialty": "LABOUR"}, {m for m in chengdu if "LABOUR" in people[m]["specialties"]}
+        ),
+        "employment": (
+            {"jurisdiction": WUHOU, "employment": "FULL_TIME"}, {m for m in wuhou if people[m]["employment"] == "FULL_TIME"}
+        ),
         "language": ({"language": "en"}, {m for m in people if "en" in people[m]["languages"]}),
         "grade": ({"minGrade": 2}, {m for m in people if (g := model.grade_of(m, TODAY)) is not None and g[2] <= 2}),
         "trained": ({"jurisdiction": WUHOU, "met": True}, {m for m in wuhou if model.met_training(m, year)}),
@@ -233,6 +237,9 @@ async def test_a_page_is_one_statement_and_the_count_another(demo: Graph, as_age
     baseline = demo.round_trips.count
     demo.round_trips.count = 0
 
-    await admin("query { findMediators(jurisdiction: \"510107\", minGrade: 3, metTrainingHours: true, first: 20) { totalCount nodes { id name } } }")
+    await admin(
+        'query { findMediators(jurisdiction: "510107", minGrade: 3, metTrainingHours: true, first: 20)'
+        " { totalCount nodes { id name } } }"
+    )
 
     assert demo.round_trips.count == baseline + 2  # the division check, then the count; the page costs what it did

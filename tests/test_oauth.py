@@ -123,7 +123,9 @@ async def test_clients_of_demo_agencies_carry_their_jurisdiction(demo: Graph) ->
     bureau = stable_id("agency", "成都市武侯区司法局")
     court = stable_id("agency", "成都市中级人民法院")
     admin = stable_id("agency", PLATFORM_ADMIN)
-    ids = {agency: (await create_client(demo, agency_id=agency, scopes=[Scope.ROSTER_READ]))[0] for agency in (bureau, court, admin)}
+    ids = {
+        agency: (await create_client(demo, agency_id=agency, scopes=[Scope.ROSTER_READ]))[0] for agency in (bureau, court, admin)
+    }
 
     loaded = await load_clients(demo, ids.values())
 
@@ -286,9 +288,12 @@ async def test_token_claims_and_header(registry: Registry, agency: str, kind: st
 
     header, claims = unverified(token)
     assert header == {"alg": "ES256", "typ": "at+jwt", "kid": registry.keys().current().kid}
-    assert set(claims) == {"iss", "aud", "exp", "iat", "jti", "sub", "client_id", "scope", "agency", "agency_kind", "jurisdiction"}
+    assert set(claims) == {
+        "iss", "aud", "exp", "iat", "jti", "sub", "client_id", "scope", "agency", "agency_kind", "jurisdiction"
+    }
     assert (claims["iss"], claims["aud"], claims["sub"], claims["client_id"]) == (ISSUER, AUDIENCE, client_id, client_id)
-    assert (claims["scope"], claims["agency"], claims["agency_kind"], claims["jurisdiction"]) == ("roster:read", agency, kind, jurisdiction)
+    granted = (claims["scope"], claims["agency"], claims["agency_kind"], claims["jurisdiction"])
+    assert granted == ("roster:read", agency, kind, jurisdiction)
     assert claims["exp"] - claims["iat"] == 900 and claims["jti"]
 
 
