@@ -16,6 +16,8 @@ from graph.core.records import Filter
 from resolvers.core.errors import InputError
 from resolvers.core.outcomes import input_path
 
+__all__ = ["R"]  # the record type a Listing pages over, for the schema's connections
+
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 

@@ -29,6 +29,8 @@ from resolvers.courts.invitation import PANELS
 from resolvers.directory.jurisdiction import known_code
 from resolvers.roster.filing import Writer, unit_of_work
 
+__all__ = ["InvitedEntry"]
+
 PUBLISH_LIMIT = 10_000
 
 

@@ -50,6 +50,8 @@ from resolvers.directory.mediator import writable_mediator
 from resolvers.grades.grading import SCHEMES
 from resolvers.roster.filing import Writer, checked_state, unit_of_work, validated
 
+__all__ = ["AssessmentRecord", "CurrentGrade"]
+
 NOTICE_DAYS = 7
 """Default length of the public notice. domain.md 1.5 requires a notice with appeals during it (Xianning)
 but gives no length; 7 days is a registry default the reviewing bureau may change per assessment."""
