@@ -57,6 +57,9 @@ from seed.generator import WORKERS, generate
 from seed.national import Address
 from seed.roster import timed
 
+__all__ = ["GraphConnection", "Settings", "connect", "create_app", "graph_server", "main"]
+"""The composition root's names that bench/registry.py relies on (with `main`, the console script)."""
+
 log = logging.getLogger("registry")
 T = TypeVar("T")
 

@@ -111,10 +111,10 @@ def markdown(run: Run) -> str:
                 f" | {ratio(f.c8.throughput, f.peer_c8.throughput)}"
                 f" | {ms(f.c8.p99)} | {ms(f.peer_c8.p99)} | {ratio(f.c8.p99, f.peer_c8.p99)} | {ms(f.peer_c1.p50)} | {why} |"
             )
-    errors = [f for f in run.figures if f.c1.first_error or f.c8.first_error]
-    if errors:
+    failed = [f for f in run.figures if f.c1.first_error or f.c8.first_error]
+    if failed:
         lines += ["", "First error per operation:", ""]
-        lines += [f"- op {f.op.key}: `{(f.c1.first_error or f.c8.first_error or '').replace('`', '')}`" for f in errors]
+        lines += [f"- op {f.op.key}: `{(f.c1.first_error or f.c8.first_error or '').replace('`', '')}`" for f in failed]
     lines += ["", "Targets (F = 0.1 targets; at other scales indicative only):", ""]
     lines += [f"- {'met' if ok else 'MISSED'}: {label}" for label, ok in targets(run)]
     return "\n".join(lines) + "\n"

@@ -159,7 +159,7 @@ def as_agency(client: httpx.AsyncClient, graph: Graph) -> AsAgency:
 
 # --- Engine fidelity (issue 17): record every statement, lint them with Neo4j's analysis at the end -------------
 def pytest_configure(config: pytest.Config) -> None:
-    from cypher_lint import StatementLint
+    from tests.cypher_lint import StatementLint
 
     lint = StatementLint(record=Path(config.rootpath) / "var" / f"cypher-record-{os.getpid()}.jsonl")
     lint.record.parent.mkdir(exist_ok=True)

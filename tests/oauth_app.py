@@ -100,7 +100,7 @@ async def seed_agencies(graph: Graph) -> None:
         ],
     )
     bureau = {"id": BUREAU, "name": "成都市武侯区司法局", "jurisdiction": "510107"}
-    court = {"id": COURT, "name": "成都市中级人民法院", "jurisdiction": "510100", "level": "INTERMEDIATE"}
+    court: dict[str, str | None] = {"id": COURT, "name": "成都市中级人民法院", "jurisdiction": "510100", "level": "INTERMEDIATE"}
     court |= {"courtCode": "C5101", "supervisor": None}
     await merge_agencies(graph, kind=AgencyKind.JUDICIAL_BUREAU, rows=[bureau])
     await merge_agencies(graph, kind=AgencyKind.COURT, rows=[court])

@@ -83,7 +83,7 @@ async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_
     wuhou = model.current(WUHOU, TODAY)
     chengdu = model.current(CHENGDU, TODAY)
     year = TODAY.year
-    expected = {
+    expected: dict[str, tuple[dict[str, Any], set[str]]] = {
         "jurisdiction": ({"jurisdiction": WUHOU}, wuhou),
         "specialty": (
             {"jurisdiction": CHENGDU, "specialty": "LABOUR"}, {m for m in chengdu if "LABOUR" in people[m]["specialties"]}

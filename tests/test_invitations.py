@@ -27,7 +27,8 @@ def court(name: str) -> str:
 
 
 def organization(name: str) -> str:
-    return next(o["id"] for o in ROSTER.organizations if o["props"]["name"] == name)
+    found: str = next(o["id"] for o in ROSTER.organizations if o["props"]["name"] == name)
+    return found
 
 
 def members(org_id: str) -> list[str]:
@@ -83,7 +84,8 @@ async def entries(client: GraphQLClient, court_id: str, **variables: Any) -> lis
 
 
 def who(entry: dict[str, Any]) -> str:
-    return (entry["mediator"] or entry["organization"])["id"]
+    id: str = (entry["mediator"] or entry["organization"])["id"]
+    return id
 
 
 async def invitation_count(graph: Graph) -> int:
