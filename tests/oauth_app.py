@@ -4,6 +4,7 @@ The `oauth_graph` and `registry` fixtures (tests/conftest.py) open it; tests/tes
 tests/test_tokens.py use it, and the hardening and mutation-access tests sign and read tokens with it.
 """
 
+from __future__ import annotations
 
 import base64
 import json
@@ -31,9 +32,7 @@ from auth import (
     oauth_routes,
     token_validator,
 )
-from auth.clients import (
-    create_client,
-)
+from auth.clients import create_client
 from auth.keys import KeyStore
 from auth.ratelimit import RateLimiter, retry_after
 from auth.tokens import www_authenticate
