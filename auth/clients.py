@@ -17,8 +17,8 @@ from joserfc.jwk import KeySet
 
 from auth.scopes import Scope, UnknownScope, parse_scopes, scope_text
 from graph.access import oauth
-from graph.core.driver import Graph
 from graph.access.oauth import ClientCredentials, ClientRecord, ClientStatus, is_revoked, revoke_token_id
+from graph.core.driver import Graph
 from graph.core.vocabulary import AgencyKind
 
 __all__ = [

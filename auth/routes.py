@@ -39,9 +39,9 @@ from auth.server import (
     RegistryRequest,
 )
 from auth.tokens import TokenError, TokenValidator
+from graph.access.oauth import revoke_token_id, token_refusal
 from graph.core.driver import Graph, GraphError
 from graph.core.health import RETRY_AFTER_SECONDS
-from graph.access.oauth import revoke_token_id, token_refusal
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -93,7 +93,8 @@ class OAuthRoutes:
             form = await _form(request)
             claimed = _claimed_client_ids(request, form)
         except OAuth2Error as error:
-            return self.server.handle_error_response(None, error)
+            refused: Response = self.server.handle_error_response(None, error)
+            return refused
         host = request.client.host if request.client else "-"
         wait = self.limiter.check(f"{host}|{claimed[0] if claimed else '-'}")
         if wait is not None:
@@ -112,7 +113,8 @@ class OAuthRoutes:
                 await revoke_token_id(self.graph, oauth_request.revoked.jti, oauth_request.revoked.expires_at)
                 self.validator.denials.revoked(oauth_request.revoked.jti)
         except InsecureTransportError as error:
-            return self.server.handle_error_response(None, error)
+            refused = self.server.handle_error_response(None, error)
+            return refused
         except GraphError:
             unavailable = {**NO_STORE, "Retry-After": str(RETRY_AFTER_SECONDS)}
             return JSONResponse({"error": "temporarily_unavailable"}, status_code=503, headers=unavailable)

@@ -26,9 +26,9 @@ from auth.tokens import NO_STORE, BearerError, insufficient_scope, www_authentic
 from graph.audit.trail import Actor
 from graph.core.driver import Graph, GraphError
 from graph.core.health import RETRY_AFTER_SECONDS
-from graph.roster.bulk import importing_agency
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RosterMediaType
+from graph.roster.bulk import importing_agency
 
 MAX_BYTES = 50 * 1024 * 1024
 MEDIA_TYPES = frozenset(RosterMediaType)

@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import GraphDatabase
 
 from bench.registry import Bolt
+from graph.core import clock
 
 MARKER = "bench-data.json"
 HEX = "0123456789abcdef"
@@ -78,7 +79,7 @@ def add_history(driver: Any, database: str) -> dict[str, int]:
     invites a share of the county's mediators and organizations on panels, a share of its mediators handled
     two cases referred by that court, and a share hold a decided grade. Shares are picked by the last hex digit
     of the registry id, so reruns choose the same records."""
-    today = datetime.date.today()
+    today = clock.today()  # the registry's day, which its statements compare against
     dates = {
         "since": today - datetime.timedelta(days=200), "until": today + datetime.timedelta(days=500),
         "accepted": today - datetime.timedelta(days=60), "deadline": today - datetime.timedelta(days=30),
@@ -171,12 +172,15 @@ def fixtures(bolt: Bolt) -> Fixtures:
         province = one(largest, level="PROVINCE", parent=None)["code"]
         city = one(largest, level="CITY", parent=province)["code"]
         county = one(largest, level="COUNTY", parent=city)["code"]
-        court = one("MATCH (c:Court {level: 'BASIC'})-[:HAS_JURISDICTION]->(:Jurisdiction {code: $c}) RETURN c.id AS id", c=county)["id"]
+        court = one(
+            "MATCH (c:Court {level: 'BASIC'})-[:HAS_JURISDICTION]->(:Jurisdiction {code: $c}) RETURN c.id AS id", c=county
+        )["id"]
         bureau = one("MATCH (b:JudicialBureau)-[:GOVERNS]->(:Jurisdiction {code: $c}) RETURN b.id AS id", c=county)["id"]
         admin = one("MATCH (a:PlatformAdmin) RETURN a.id AS id")["id"]
         mediator = one(
             "MATCH (m:Mediator)-[:ASSESSED]->(:GradeAssessment) WHERE EXISTS { (m)-[:COMPLETED]->() }"
-            " AND EXISTS { (m)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $county}) }"
+            " AND EXISTS { (m)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)"
+            "-[:PART_OF*0..]->(:Jurisdiction {code: $county}) }"
             " RETURN m.id AS id ORDER BY EXISTS { (m)-[:HANDLED]->() } DESC, m.id LIMIT 1",
             county=county,
         )["id"]

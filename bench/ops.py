@@ -94,7 +94,7 @@ class Op:
 def check_character(body: str) -> str:
     """GB 11643 check character (ISO 7064 MOD 11-2)."""
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
 def filings(fixtures: Fixtures) -> Variables:
@@ -119,11 +119,14 @@ def filings(fixtures: Fixtures) -> Variables:
 def golden(fixtures: Fixtures) -> list[Op]:
     f = fixtures
     return [
-        Op("1", f"directory search, city {f.city}, FAMILY, first 20", DIRECTORY, lambda: {"city": f.city}, "public", 20, 100, peer=True),
+        Op("1", f"directory search, city {f.city}, FAMILY, first 20", DIRECTORY, lambda: {"city": f.city}, "public", 20, 100,
+           peer=True),
         Op("2", "court's invited list, panel FAMILY, first 50", INVITED, lambda: {"court": f.court}, "court", 20, 100, peer=True),
-        Op("3", f"organizations in county {f.county}, first 20 + totalCount", ORGANIZATIONS, lambda: {"county": f.county}, "public", 20, 100, peer=True),
+        Op("3", f"organizations in county {f.county}, first 20 + totalCount", ORGANIZATIONS, lambda: {"county": f.county},
+           "public", 20, 100, peer=True),
         Op("4", "mediator(id) in full + its cases", MEDIATOR, lambda: {"id": f.mediator}, "admin", 20, 100),
-        Op("5", "findMediators: court, county, FAMILY, minGrade 3, training met", FIND, lambda: {"court": f.court, "county": f.county}, "admin", 20, 100),
+        Op("5", "findMediators: court, county, FAMILY, minGrade 3, training met", FIND,
+           lambda: {"court": f.court, "county": f.county}, "admin", 20, 100),
         Op("6a", f"jurisdictionReport, city {f.city}", REPORT, lambda: {"code": f.city}, "admin", 100, None),
         Op("6b", f"jurisdictionReport, province {f.province}", REPORT, lambda: {"code": f.province}, "admin", 300, None),
         Op("7", "fileMediator (+ audit event) by the county bureau", FILE, filings(f), "bureau", 30, None),

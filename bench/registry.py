@@ -31,7 +31,9 @@ def embedded_graph(data_dir: Path, *, heap: str) -> Iterator[Bolt]:
 def in_process_app(bolt: Bolt, env: dict[str, str]) -> tuple[Any, Any]:
     """The ASGI app the server runs, in this process, with its graph: used to capture the statements an
     operation sends. `env` holds the same REGISTRY_* settings as the served process (same key, issuer)."""
-    fields = {key.removeprefix("REGISTRY_").lower(): value for key, value in env.items() if key.startswith("REGISTRY_")}
+    fields: dict[str, Any] = {
+        key.removeprefix("REGISTRY_").lower(): value for key, value in env.items() if key.startswith("REGISTRY_")
+    }
     settings = registry.Settings(**fields)
     graph = registry.connect(registry.GraphConnection(bolt.uri, bolt.user, bolt.password, bolt.database), settings)
     return registry.create_app(settings, graph=graph), graph

@@ -64,7 +64,7 @@ def targets(run: Run) -> list[tuple[str, bool]]:
 
 
 def markdown(run: Run) -> str:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     load = os.getloadavg()
     lines = [
         f"# Benchmark (issue 11), {now:%Y-%m-%d %H:%M} UTC",
@@ -74,10 +74,11 @@ def markdown(run: Run) -> str:
         f"- scale F = {run.scale}; {run.requests} requests per cell; loopback HTTP, asyncio + httpx, keep-alive",
         "- data: " + ", ".join(f"{v:,} {k}" for k, v in run.counts.items()),
         f"- {run.load_note}",
-        f"- fixtures: " + ", ".join(f"{k} `{v}`" for k, v in run.fixtures.items() if k != "counts"),
+        "- fixtures: " + ", ".join(f"{k} `{v}`" for k, v in run.fixtures.items() if k != "counts"),
         f"- peer: {run.peer_note}",
         "",
-        "| op | what | p50 c=1 ms | p99 c=1 ms | p50 c=8 ms | p99 c=8 ms | req/s c=8 | round trips (tx) | direct p50 ms | API/direct | errors |",
+        "| op | what | p50 c=1 ms | p99 c=1 ms | p50 c=8 ms | p99 c=8 ms | req/s c=8 | round trips (tx) | direct p50 ms"
+        " | API/direct | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for f in run.figures:
@@ -93,23 +94,27 @@ def markdown(run: Run) -> str:
             "",
             "Against the peer (@neo4j/graphql, same graph, same loop, run alternately with ours):",
             "",
-            "| op | ours req/s c=8 | peer req/s c=8 | throughput ours/peer | ours p99 c=8 | peer p99 c=8 | p99 ours/peer | peer p50 c=1 | peer errors |",
+            "| op | ours req/s c=8 | peer req/s c=8 | throughput ours/peer | ours p99 c=8 | peer p99 c=8 | p99 ours/peer"
+            " | peer p50 c=1 | peer errors |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for f in peers:
             if f.peer_c8 is None or f.peer_c1 is None:
-                lines.append(f"| {f.op.key} | {f.c8.throughput:.1f} | – | – | {ms(f.c8.p99)} | – | – | – | cannot run: {f.peer_error} |")
+                lines.append(
+                    f"| {f.op.key} | {f.c8.throughput:.1f} | – | – | {ms(f.c8.p99)} | – | – | – | cannot run: {f.peer_error} |"
+                )
                 continue
             errors = f.peer_c1.errors + f.peer_c8.errors
             why = f"{errors}: {f.peer_c1.first_error or f.peer_c8.first_error}" if errors else "0"
             lines.append(
-                f"| {f.op.key} | {f.c8.throughput:.1f} | {f.peer_c8.throughput:.1f} | {ratio(f.c8.throughput, f.peer_c8.throughput)}"
+                f"| {f.op.key} | {f.c8.throughput:.1f} | {f.peer_c8.throughput:.1f}"
+                f" | {ratio(f.c8.throughput, f.peer_c8.throughput)}"
                 f" | {ms(f.c8.p99)} | {ms(f.peer_c8.p99)} | {ratio(f.c8.p99, f.peer_c8.p99)} | {ms(f.peer_c1.p50)} | {why} |"
             )
-    errors = [f for f in run.figures if f.c1.first_error or f.c8.first_error]
-    if errors:
+    failed = [f for f in run.figures if f.c1.first_error or f.c8.first_error]
+    if failed:
         lines += ["", "First error per operation:", ""]
-        lines += [f"- op {f.op.key}: `{(f.c1.first_error or f.c8.first_error or '').replace('`', '')}`" for f in errors]
+        lines += [f"- op {f.op.key}: `{(f.c1.first_error or f.c8.first_error or '').replace('`', '')}`" for f in failed]
     lines += ["", "Targets (F = 0.1 targets; at other scales indicative only):", ""]
     lines += [f"- {'met' if ok else 'MISSED'}: {label}" for label, ok in targets(run)]
     return "\n".join(lines) + "\n"
@@ -118,7 +123,7 @@ def markdown(run: Run) -> str:
 def write(run: Run, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     text = markdown(run)
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = folder / f"{stamp}-F{run.scale:g}.md"
     path.write_text(text, encoding="utf-8")
     (folder / "latest.md").write_text(text, encoding="utf-8")

@@ -12,13 +12,14 @@ import contextlib
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import api, data, direct, peer, report  # noqa: E402
-from bench.load import Sample, drive  # noqa: E402
-from bench.ops import SCOPES, Op, agency_of, golden  # noqa: E402
-from bench.registry import Bolt, embedded_graph  # noqa: E402
+from bench import api, data, direct, peer, report
+from bench.load import Sample, drive
+from bench.ops import SCOPES, Op, agency_of, golden
+from bench.registry import Bolt, embedded_graph
 
 HASH_KEY = "bench-identity-hash-key"
 HERE = Path(__file__).resolve().parent
@@ -36,7 +37,9 @@ def arguments() -> argparse.Namespace:
 
 
 async def measure(op: Op, url: str, headers: dict[str, str], requests: int) -> tuple[Sample, Sample]:
-    body = lambda: {"query": op.query, "variables": op.variables()}  # noqa: E731
+    def body() -> dict[str, Any]:
+        return {"query": op.query, "variables": op.variables()}
+
     c1 = await drive(url, body, headers=headers, requests=requests, concurrency=1)
     c8 = await drive(url, body, headers=headers, requests=requests, concurrency=8)
     return c1, c8
@@ -45,10 +48,18 @@ async def measure(op: Op, url: str, headers: dict[str, str], requests: int) -> t
 async def against_peer(op: Op, url: str, headers: dict[str, str], peer_url: str, requests: int,
                        figures: report.Figures, query: str, variables: dict[str, object]) -> None:
     """Ours and the peer alternately, in halves, so drift in the machine's load hits both alike."""
-    body = lambda: {"query": query, "variables": variables}  # noqa: E731
-    ours = lambda c: drive(url, lambda: {"query": op.query, "variables": op.variables()}, headers=headers,  # noqa: E731
-                           requests=requests // 2, concurrency=c)
-    theirs = lambda c: drive(peer_url, body, headers={}, requests=requests // 2, concurrency=c)  # noqa: E731
+    def ours_body() -> dict[str, Any]:
+        return {"query": op.query, "variables": op.variables()}
+
+    def their_body() -> dict[str, Any]:
+        return {"query": query, "variables": variables}
+
+    async def ours(concurrency: int) -> Sample:
+        return await drive(url, ours_body, headers=headers, requests=requests // 2, concurrency=concurrency)
+
+    async def theirs(concurrency: int) -> Sample:
+        return await drive(peer_url, their_body, headers={}, requests=requests // 2, concurrency=concurrency)
+
     c1, p1, c8, p8 = Sample(), Sample(), Sample(), Sample()
     for _ in range(2):
         c1, p1 = c1.merge(await ours(1)), p1.merge(await theirs(1))

@@ -15,9 +15,7 @@ from pathlib import Path
 
 from auth.clients import create_client
 from auth.scopes import Scope, parse_scopes
-from graph.grades.assessment import merge_assessments
 from graph.core.driver import Graph
-from graph.directory.node import is_empty
 from graph.core.vocabulary import (
     AgencyKind,
     Background,
@@ -30,6 +28,8 @@ from graph.core.vocabulary import (
     TrainingForm,
     TrainingTopic,
 )
+from graph.directory.node import is_empty
+from graph.grades.assessment import merge_assessments
 from resolvers.core.identifiers import credit_code_check_character, organization_code_check_character
 from seed.grades import demo_grades
 from seed.people import Person, make_person
@@ -64,7 +64,8 @@ class Staffing:
 
 
 def committee_name(village: str) -> str:
-    for suffix, keep in (("村民委员会", "村"), ("村委会", "村"), ("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居委会", "社区")):
+    suffixes = (("村民委员会", "村"), ("村委会", "村"), ("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居委会", "社区"))
+    for suffix, keep in suffixes:
         if village.endswith(suffix):
             return village[: -len(suffix)] + keep + "人民调解委员会"
     return village + "人民调解委员会"
@@ -137,13 +138,16 @@ class DemoBuilder:
         return next(c.name for c in COURTS if c.jurisdiction == code)
 
     def village(self, place: Place) -> None:
-        kind = OrganizationKind.VILLAGE_COMMITTEE if place.name.endswith(("村委会", "村民委员会")) else OrganizationKind.RESIDENTS_COMMITTEE
-        staffing = Staffing(kind, self.rng.randint(3, 7), 1, (Specialty.FAMILY, Specialty.NEIGHBOURHOOD, Specialty.LAND_AND_PROPERTY))
+        village = place.name.endswith(("村委会", "村民委员会"))
+        kind = OrganizationKind.VILLAGE_COMMITTEE if village else OrganizationKind.RESIDENTS_COMMITTEE
+        sectors = (Specialty.FAMILY, Specialty.NEIGHBOURHOOD, Specialty.LAND_AND_PROPERTY)
+        staffing = Staffing(kind, self.rng.randint(3, 7), 1, sectors)
         self.organization(committee_name(place.name), place, staffing)
 
     def township(self, place: Place) -> None:
         kind = OrganizationKind.STREET_COMMITTEE if place.name.endswith("街道") else OrganizationKind.TOWNSHIP_COMMITTEE
-        staffing = Staffing(kind, self.rng.randint(5, 9), 2, (Specialty.FAMILY, Specialty.NEIGHBOURHOOD, Specialty.LABOUR, Specialty.CONTRACT))
+        sectors = (Specialty.FAMILY, Specialty.NEIGHBOURHOOD, Specialty.LABOUR, Specialty.CONTRACT)
+        staffing = Staffing(kind, self.rng.randint(5, 9), 2, sectors)
         self.organization(place.name + "人民调解委员会", place, staffing)
 
     def county(self, place: Place) -> None:
@@ -152,24 +156,64 @@ class DemoBuilder:
         court = self.court_for(place)
         units = (
             (prefix + "医疗纠纷人民调解委员会", Staffing(OrganizationKind.INDUSTRY_COMMITTEE, 5, 3, (Specialty.MEDICAL,)), None),
-            (prefix + "道路交通事故纠纷人民调解委员会", Staffing(OrganizationKind.PROFESSIONAL_COMMITTEE, 4, 3, (Specialty.ROAD_TRAFFIC,)), None),
-            (prefix + "矛盾纠纷多元化解中心", Staffing(OrganizationKind.ONE_STOP_CENTRE, 6, 3, (Specialty.FAMILY, Specialty.LABOUR, Specialty.CONTRACT, Specialty.CONSUMER)), None),
-            (court.removesuffix("人民法院") + "法院诉调对接工作室", Staffing(OrganizationKind.STATIONED_STUDIO, 3, 2, (Specialty.CONTRACT, Specialty.FAMILY)), None),
-            (prefix + "劳动争议人民调解委员会", Staffing(OrganizationKind.ENTERPRISE_COMMITTEE, 3, 1, (Specialty.LABOUR,)), "中华全国总工会"),
-            (prefix + "律师调解工作室", Staffing(OrganizationKind.LAWYER_STUDIO, 3, 0, (Specialty.CONTRACT, Specialty.FAMILY, Specialty.CONSUMER)), None),
+            (
+                prefix + "道路交通事故纠纷人民调解委员会",
+                Staffing(OrganizationKind.PROFESSIONAL_COMMITTEE, 4, 3, (Specialty.ROAD_TRAFFIC,)),
+                None,
+            ),
+            (
+                prefix + "矛盾纠纷多元化解中心",
+                Staffing(
+                    OrganizationKind.ONE_STOP_CENTRE, 6, 3,
+                    (Specialty.FAMILY, Specialty.LABOUR, Specialty.CONTRACT, Specialty.CONSUMER),
+                ),
+                None,
+            ),
+            (
+                court.removesuffix("人民法院") + "法院诉调对接工作室",
+                Staffing(OrganizationKind.STATIONED_STUDIO, 3, 2, (Specialty.CONTRACT, Specialty.FAMILY)),
+                None,
+            ),
+            (
+                prefix + "劳动争议人民调解委员会",
+                Staffing(OrganizationKind.ENTERPRISE_COMMITTEE, 3, 1, (Specialty.LABOUR,)),
+                "中华全国总工会",
+            ),
+            (
+                prefix + "律师调解工作室",
+                Staffing(OrganizationKind.LAWYER_STUDIO, 3, 0, (Specialty.CONTRACT, Specialty.FAMILY, Specialty.CONSUMER)),
+                None,
+            ),
         )
         for name, staffing, partner in units:
             self.organization(name, place, staffing, partner=partner)
         chief = self.person(place, Gender.FEMALE)
-        self.organization(chief.name + "调解工作室", place, Staffing(OrganizationKind.INDIVIDUAL_STUDIO, 1, 1, (Specialty.FAMILY, Specialty.NEIGHBOURHOOD)), founder=chief)
+        studio = Staffing(OrganizationKind.INDIVIDUAL_STUDIO, 1, 1, (Specialty.FAMILY, Specialty.NEIGHBOURHOOD))
+        self.organization(chief.name + "调解工作室", place, studio, founder=chief)
 
     def city(self, place: Place) -> None:
         units = (
-            (place.name + "金融消费纠纷调解中心", OrganizationKind.INDUSTRY_MEDIATION, (Specialty.FINANCIAL_CONSUMER,), "中国人民银行", "52"),
-            (place.name + "证券期货纠纷调解工作站", OrganizationKind.INDUSTRY_MEDIATION, (Specialty.SECURITIES_AND_FUTURES,), "中国证券监督管理委员会", "52"),
-            (place.name + "知识产权纠纷人民调解委员会", OrganizationKind.INDUSTRY_COMMITTEE, (Specialty.INTELLECTUAL_PROPERTY,), "国家知识产权局", None),
-            (place.name + "总商会商事调解中心", OrganizationKind.COMMERCIAL_MEDIATION, (Specialty.CONTRACT, Specialty.INTERNATIONAL_COMMERCIAL), "中华全国工商业联合会", "51"),
-            (place.name + "市场监督管理局消费纠纷行政调解室", OrganizationKind.ADMINISTRATIVE_MEDIATION, (Specialty.CONSUMER,), None, None),
+            (
+                place.name + "金融消费纠纷调解中心",
+                OrganizationKind.INDUSTRY_MEDIATION, (Specialty.FINANCIAL_CONSUMER,), "中国人民银行", "52",
+            ),
+            (
+                place.name + "证券期货纠纷调解工作站",
+                OrganizationKind.INDUSTRY_MEDIATION, (Specialty.SECURITIES_AND_FUTURES,), "中国证券监督管理委员会", "52",
+            ),
+            (
+                place.name + "知识产权纠纷人民调解委员会",
+                OrganizationKind.INDUSTRY_COMMITTEE, (Specialty.INTELLECTUAL_PROPERTY,), "国家知识产权局", None,
+            ),
+            (
+                place.name + "总商会商事调解中心",
+                OrganizationKind.COMMERCIAL_MEDIATION, (Specialty.CONTRACT, Specialty.INTERNATIONAL_COMMERCIAL),
+                "中华全国工商业联合会", "51",
+            ),
+            (
+                place.name + "市场监督管理局消费纠纷行政调解室",
+                OrganizationKind.ADMINISTRATIVE_MEDIATION, (Specialty.CONSUMER,), None, None,
+            ),
         )
         for name, kind, sectors, partner, category in units:
             code = credit_code("5", category[1], place.code, self.rng.randrange(10**7, 10**8)) if category else None
@@ -227,7 +271,8 @@ class DemoBuilder:
             self.mediator(person, place, employment, staffing.sectors, org_id, role)
 
     def mediator(
-        self, person: Person, place: Place, employment: Employment, sectors: tuple[Specialty, ...], org_id: str, role: MembershipRole
+        self, person: Person, place: Place, employment: Employment, sectors: tuple[Specialty, ...], org_id: str,
+        role: MembershipRole,
     ) -> None:
         mediator_id = stable_id("mediator", person.identity_hash)
         languages = ["zh"]
@@ -279,7 +324,7 @@ class DemoBuilder:
 
     def trainings(self) -> None:
         by_county: dict[str, list[str]] = {}
-        for membership, organization in zip(self.roster.memberships, self._organization_of_memberships()):
+        for membership, organization in zip(self.roster.memberships, self._organization_of_memberships(), strict=True):
             by_county.setdefault(organization, []).append(membership["mediator"])
         for county_code, mediators in by_county.items():
             bureau = next(b.name for b in BUREAUS if b.jurisdiction == county_code)
@@ -350,7 +395,7 @@ async def demo_clients(graph: Graph, data_dir: Path, *, create: bool) -> list[di
     for agency, scopes in DEMO_CLIENTS:
         client_id, secret = await create_client(graph, agency_id=stable_id("agency", agency), scopes=parse_scopes(scopes))
         created.append({"agency": agency, "scope": scopes, "client_id": client_id, "client_secret": secret})
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (in the lifespan, before the app serves anyone)
     path.touch(mode=0o600)
     path.write_text(json.dumps(created, ensure_ascii=False, indent=2), encoding="utf-8")
     return created

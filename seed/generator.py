@@ -20,12 +20,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.core.driver import Graph
-from graph.directory.census import holds_no_roster
-from graph.directory.keys import listing_keys, name_key, organization_keys
-from graph.grades.training import merge_trainings
 from graph.core.vocabulary import AgencyKind, Background, Employment, Gender, MembershipRole, RecordStatus
 from graph.core.vocabulary import OrganizationKind as K
 from graph.core.vocabulary import Specialty as S
+from graph.directory.census import holds_no_roster
+from graph.directory.keys import listing_keys, name_key, organization_keys
+from graph.grades.training import merge_trainings
 from resolvers.core.identifiers import identity_hash, resident_id_check_character
 from seed.demo import PARTNERS, PLATFORM_ADMIN, TERM_END, TERM_START, committee_name, court_code, credit_code
 from seed.people import FEMALE_GIVEN, MALE_GIVEN, SURNAMES

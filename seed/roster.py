@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from graph.directory.agency import merge_agencies
-from graph.roster.credential import merge_credentials
 from graph.core.driver import Graph
-from graph.directory.jurisdiction import merge_jurisdictions
+from graph.core.vocabulary import AgencyKind, CourtLevel
 from graph.directory import listing
+from graph.directory.agency import merge_agencies
+from graph.directory.jurisdiction import merge_jurisdictions
 from graph.directory.mediator import merge_mediators
-from graph.roster.membership import merge_memberships
 from graph.directory.organization import merge_organizations
 from graph.grades.training import merge_trainings
-from graph.core.vocabulary import AgencyKind, CourtLevel
+from graph.roster.credential import merge_credentials
+from graph.roster.membership import merge_memberships
 
 NAMESPACE = uuid.UUID("6f1f4d52-3c1e-4a5e-9a7c-5d1b2f0e8a10")
 BATCH = 5_000

@@ -12,13 +12,15 @@ import httpx
 import pytest
 
 from app import Settings, create_app
+from auth import AuthConfig
 from auth.clients import create_client
 from auth.scopes import parse_scopes
 from graph.core.driver import Graph, Row, Work, open_graph
 from graph.core.embedded import EmbeddedServer, start_embedded_server
-from graph.core.migrations import apply_migrations
+from graph.core.migrations import apply_migrations, migration
 from seed.demo import load_demo
 from seed.roster import stable_id
+from tests.oauth_app import AUDIENCE, Registry, open_registry, seed_agencies
 
 HASH_KEY = b"test-identity-hash-key"
 T = TypeVar("T")
@@ -157,10 +159,28 @@ def as_agency(client: httpx.AsyncClient, graph: Graph) -> AsAgency:
 
 # --- Engine fidelity (issue 17): record every statement, lint them with Neo4j's analysis at the end -------------
 def pytest_configure(config: pytest.Config) -> None:
-    from cypher_lint import StatementLint
+    from tests.cypher_lint import StatementLint
 
     lint = StatementLint(record=Path(config.rootpath) / "var" / f"cypher-record-{os.getpid()}.jsonl")
     lint.record.parent.mkdir(exist_ok=True)
     lint.record.unlink(missing_ok=True)
     lint.install()
     config.pluginmanager.register(lint, "cypher-lint")
+
+
+# --- the authorization server (tests/test_oauth.py, tests/test_tokens.py) ---------------------------
+
+
+@pytest.fixture
+async def oauth_graph(graph: Graph) -> Graph:
+    for statement in migration(3).statements:
+        await graph.write(statement)
+    await seed_agencies(graph)
+    return graph
+
+
+@pytest.fixture
+async def registry(oauth_graph: Graph, tmp_path: Path) -> AsyncIterator[Registry]:
+    config = AuthConfig(issuer=ISSUER, audience=AUDIENCE, key_dir=tmp_path / "keys")
+    async for opened in open_registry(oauth_graph, config):
+        yield opened

@@ -17,11 +17,12 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
 
 import pytest
+from neo4j import AsyncManagedTransaction
 
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Row
 from graph.core.migrations import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,11 +64,11 @@ class StatementLint:
         self.original = original = Graph.rows
         lint = self
 
-        async def rows(graph: Graph, tx: Any, text: Any, **params: Any) -> Any:
+        async def rows(graph: Graph, tx: AsyncManagedTransaction, text: LiteralString, **params: Any) -> list[Row]:
             lint.seen(text, params)
             return await original(graph, tx, text, **params)
 
-        Graph.rows = rows  # type: ignore[method-assign]
+        Graph.rows = rows  # type: ignore[method-assign, assignment]
         os.environ["REGISTRY_CYPHER_RECORD"] = str(self.record)
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOL), os.environ.get("PYTHONPATH")]))
 
@@ -94,7 +95,8 @@ class StatementLint:
         if exitstatus != 0 or session.config.option.collectonly:
             return
         if self.partial(session.config) and not MODE:
-            say(session, ["cypher lint: skipped in a partial run (the whole suite lints; REGISTRY_CYPHER_LINT=on lints this one)"])
+            why = "the whole suite lints; REGISTRY_CYPHER_LINT=on lints this one"
+            say(session, [f"cypher lint: skipped in a partial run ({why})"])
             return
         self.from_subprocesses()
         statements = {text: dict(entry, source=f"sent by {entry['test']}") for text, entry in self.sent.items()}
@@ -181,7 +183,7 @@ def lint(statements: dict[str, dict[str, Any]], keys: set[str], *, partial: bool
     why = None if node else "node is not on PATH"
     if node and not (MODULES / PACKAGE).is_dir():
         why = f"{PACKAGE} is not installed in {MODULES} (see .ci/run)"
-    if why:
+    if why or node is None:
         required = MODE == "required"
         return Outcome(required, [f"cypher lint {'FAILED' if required else 'skipped'}: {why}"])
     texts = list(statements)
@@ -208,7 +210,9 @@ def lint(statements: dict[str, dict[str, Any]], keys: set[str], *, partial: bool
             continue  # written by a statement this partial run did not send
         if entry is None:
             source = statements[text]["source"]
-            problems.append(f"{d['version']} {d['severity']}: {d['message']}\n    at {d['excerpt']!r}\n    in {text!r}\n    {source}")
+            problems.append(
+                f"{d['version']} {d['severity']}: {d['message']}\n    at {d['excerpt']!r}\n    in {text!r}\n    {source}"
+            )
         else:
             used.add(entry)
     vocabulary = answer["vocabulary"]
@@ -219,7 +223,9 @@ def lint(statements: dict[str, dict[str, Any]], keys: set[str], *, partial: bool
         f" labels, {len(vocabulary['relationshipTypes'])} relationship types, {len(vocabulary['propertyKeys'])} property"
         f" keys; {len(answer['diagnostics'])} diagnostics, {len(answer['diagnostics']) - len(problems)} allowed",
     ]
-    lines += [f"cypher lint: allowlist entry no longer needed: {allowed[i]['reason']}" for i in range(len(allowed)) if i not in used]
+    lines += [
+        f"cypher lint: allowlist entry no longer needed: {allowed[i]['reason']}" for i in range(len(allowed)) if i not in used
+    ]
     lines += [f"cypher lint FAILED: {p}" for p in problems]
     if dump := os.environ.get("REGISTRY_CYPHER_LINT_DUMP"):
         Path(dump).write_text(json.dumps({"payload": payload, "answer": answer}, ensure_ascii=False, indent=1), encoding="utf-8")

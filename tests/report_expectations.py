@@ -54,7 +54,8 @@ class Demo:
         return {o["id"]: o for o in self.roster.organizations}
 
     def organization_named(self, name: str) -> str:
-        return next(o["id"] for o in self.roster.organizations if o["props"]["name"] == name)
+        found: str = next(o["id"] for o in self.roster.organizations if o["props"]["name"] == name)
+        return found
 
     def members(self, organization: str, on: datetime.date) -> list[dict[str, Any]]:
         return [
@@ -87,14 +88,16 @@ class Demo:
 
     def hours(self, mediator: str, year: int, topic: str | None = None) -> float:
         """Hours of the year's courses, of all of them or only those tagged with `topic`."""
-        return sum(
+        hours: float = sum(
             t["props"]["hours"] for t in self.roster.trainings
             if mediator in t["attendees"] and t["props"]["heldOn"].year == year
             and (topic is None or t["props"].get("topic") == topic)
         )
+        return hours
 
     def first_since(self, mediator: str) -> datetime.date:
-        return min(m["since"] for m in self.roster.memberships if m["mediator"] == mediator)
+        since: datetime.date = min(m["since"] for m in self.roster.memberships if m["mediator"] == mediator)
+        return since
 
     def met_training(
         self, mediator: str, year: int, annual: float = 20.0, pre_job: float = 10.0, topics: dict[str, float] | None = None

@@ -48,7 +48,8 @@ async def graph_size(graph: Graph) -> list[dict[str, Any]]:
     ],
 )
 async def test_filing_details_of_an_organization(
-    demo: Graph, as_agency: AsAgency, gql: GraphQLClient, agency: str | None, scopes: str, status: int, code: str | None, sees: bool
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient,
+    agency: str | None, scopes: str, status: int, code: str | None, sees: bool,
 ) -> None:
     who = await caller(as_agency, gql, agency, scopes)
     before = await graph_size(demo)
@@ -88,7 +89,8 @@ async def test_a_partner_sees_in_full_only_what_is_affiliated_with_it(
     ],
 )
 async def test_personal_data_needs_pii_and_stays_inside_the_jurisdiction(
-    demo: Graph, as_agency: AsAgency, gql: GraphQLClient, agency: str | None, scopes: str, status: int, codes: list[str], sees: bool
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient,
+    agency: str | None, scopes: str, status: int, codes: list[str], sees: bool,
 ) -> None:
     who = await caller(as_agency, gql, agency, scopes)
 

@@ -61,11 +61,13 @@ def test_seed_and_migrate_commands_on_an_embedded_graph(tmp_path: Path) -> None:
     env.pop("REGISTRY_GRAPH_URI", None)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        command = [sys.executable, "-m", "app", *args]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
 
     seeded = run("seed", "--demo")
     migrated = run("migrate")
-    created = run("clients", "create", "--agency", stable_id("agency", "成都市武侯区司法局"), "--scope", "roster:read pii:read", "--json")
+    bureau = stable_id("agency", "成都市武侯区司法局")
+    created = run("clients", "create", "--agency", bureau, "--scope", "roster:read pii:read", "--json")
     listed = run("clients", "list")
     unknown = run("clients", "create", "--agency", "nope", "--scope", "roster:read", "--json")
     bad_scope = run("clients", "create", "--agency", stable_id("agency", "成都市武侯区司法局"), "--scope", "roster:all")

@@ -32,10 +32,19 @@ PAYLOAD = """
     refusalReason appealReason appealOutcome decidedAt validFrom validUntil reassessmentDue overrideReason evidence
     steps { seq action status agencyId clientId reason at } } }
 """
-APPLY = "mutation($input: GradeApplicationInput!, $key: String) { applyForGrade(input: $input, idempotencyKey: $key) {" + PAYLOAD + "} }"
-REVIEW = "mutation($id: ID!, $input: GradeReviewInput!) { reviewGradeApplication(assessmentId: $id, input: $input) {" + PAYLOAD + "} }"
+APPLY = (
+    "mutation($input: GradeApplicationInput!, $key: String) { applyForGrade(input: $input, idempotencyKey: $key) {"
+    + PAYLOAD + "} }"
+)
+REVIEW = (
+    "mutation($id: ID!, $input: GradeReviewInput!) { reviewGradeApplication(assessmentId: $id, input: $input) {"
+    + PAYLOAD + "} }"
+)
 APPEAL = "mutation($id: ID!, $input: GradeAppealInput!) { appealGrade(assessmentId: $id, input: $input) {" + PAYLOAD + "} }"
-RESOLVE = "mutation($id: ID!, $input: GradeAppealResolutionInput!) { resolveGradeAppeal(assessmentId: $id, input: $input) {" + PAYLOAD + "} }"
+RESOLVE = (
+    "mutation($id: ID!, $input: GradeAppealResolutionInput!) { resolveGradeAppeal(assessmentId: $id, input: $input) {"
+    + PAYLOAD + "} }"
+)
 DECIDE = "mutation($id: ID!, $input: GradeDecisionInput) { decideGrade(assessmentId: $id, input: $input) {" + PAYLOAD + "} }"
 GRADE = "query($id: ID!) { mediator(id: $id) { grade } }"
 HISTORY = "query($id: ID!) { mediator(id: $id) { grade gradeHistory { id grade status validUntil steps { action } } } }"
@@ -166,7 +175,8 @@ async def test_a_grade_the_evidence_does_not_support_needs_a_recorded_override(d
 
     refused = await step(bureau, DECIDE, id=assessment)
     unchanged = await stored(demo, assessment)
-    overridden = await step(bureau, DECIDE, id=assessment, input={"overrideReason": "市级专家委员会认定其处理重大疑难纠纷成效显著"})
+    reason = "市级专家委员会认定其处理重大疑难纠纷成效显著"
+    overridden = await step(bureau, DECIDE, id=assessment, input={"overrideReason": reason})
 
     assert (refused["code"], refused["field"]) == ("VALIDATION", "overrideReason")
     assert "三级" in refused["message"] and unchanged == before
@@ -346,7 +356,8 @@ async def test_the_current_grade_is_the_latest_decided_unexpired_one_and_history
     await end_notice(demo, assessment)
     await step(bureau, DECIDE, id=assessment)
     after = (await gql(GRADE, id=graded))["data"]["mediator"]["grade"]
-    await demo.write("MATCH (a:GradeAssessment {id: $id}) SET a.validUntil = $day", id=assessment, day=TODAY - datetime.timedelta(days=1))
+    yesterday = TODAY - datetime.timedelta(days=1)
+    await demo.write("MATCH (a:GradeAssessment {id: $id}) SET a.validUntil = $day", id=assessment, day=yesterday)
     expired = (await gql(GRADE, id=graded))["data"]["mediator"]["grade"]
     history = (await bureau(HISTORY, id=graded))["data"]["mediator"]
 

@@ -84,17 +84,18 @@ async def test_a_backup_under_concurrent_writes_restores_a_consistent_state(
     await load_demo(graph, hash_key=HASH_KEY)
     await graph.write("CREATE (:Organization {id: $id, name: 'hot'})", id=HOT)
     written = 0
-    stop = asyncio.Event()
+    stop, five_written = asyncio.Event(), asyncio.Event()
 
     async def writer() -> None:
         nonlocal written
         while not stop.is_set():
             await write(graph, written)
             written += 1
+            if written == 5:
+                five_written.set()
 
     writing = asyncio.create_task(writer())
-    while written < 5:
-        await asyncio.sleep(0.05)
+    await five_written.wait()
     before_backup = written
     backup = await asyncio.create_subprocess_exec(
         *command("backup", str(tmp_path / "copy.zip")),

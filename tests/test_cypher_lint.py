@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cypher_lint import MODE, MODULES, PACKAGE, lint
+
+from tests.cypher_lint import MODE, MODULES, PACKAGE, lint
 
 WRITES = "CREATE (m:Mediator {id: $id, name: $name})-[:MEMBER_OF]->(:Organization {id: $org})"
 

@@ -69,7 +69,10 @@ MEDIATORS_QUERY = """query($filter: MediatorFilter, $after: String) {
         ({"jurisdiction": "510107"}, lambda r: within(r["jurisdiction"], "510107")),
         ({"jurisdiction": "511800"}, lambda r: within(r["jurisdiction"], "511800")),
         ({"jurisdiction": "510107001000"}, lambda r: r["jurisdiction"].startswith("510107001")),
-        ({"kinds": ["INDUSTRY_COMMITTEE", "LAWYER_STUDIO"]}, lambda r: r["props"]["kind"] in ("INDUSTRY_COMMITTEE", "LAWYER_STUDIO")),
+        (
+            {"kinds": ["INDUSTRY_COMMITTEE", "LAWYER_STUDIO"]},
+            lambda r: r["props"]["kind"] in ("INDUSTRY_COMMITTEE", "LAWYER_STUDIO"),
+        ),
         ({"sectors": ["MEDICAL"]}, lambda r: "MEDICAL" in r["props"]["sectors"]),
         ({"statuses": ["FILED"]}, lambda r: True),
         ({"statuses": ["SUSPENDED"]}, lambda r: False),
@@ -206,9 +209,10 @@ async def test_courts_and_agencies(demo: Graph, gql: GraphQLClient) -> None:
     )
 
     data = body["data"]
+    supervisor = {"name": "雅安市中级人民法院", "level": "INTERMEDIATE"}
     assert data["basic"]["nodes"] == [
-        {"name": "雅安市名山区人民法院", "courtCode": "川1803", "supervisor": {"name": "雅安市中级人民法院", "level": "INTERMEDIATE"}},
-        {"name": "雅安市雨城区人民法院", "courtCode": "川1802", "supervisor": {"name": "雅安市中级人民法院", "level": "INTERMEDIATE"}},
+        {"name": "雅安市名山区人民法院", "courtCode": "川1803", "supervisor": supervisor},
+        {"name": "雅安市雨城区人民法院", "courtCode": "川1802", "supervisor": supervisor},
     ]
     assert data["partners"]["totalCount"] == 12
     assert data["all"]["totalCount"] == 33

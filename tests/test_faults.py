@@ -73,7 +73,8 @@ async def test_a_killed_embedded_graph_is_503_at_once_then_restarted(embedded: E
             os.kill(killed.process.pid, signal.SIGKILL)
             first, first_took = await timed_post(http, QUERY)
             second, second_took = await timed_post(http, QUERY)
-            token = await http.post("/oauth/token", data={"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"})
+            credentials = {"grant_type": "client_credentials", "client_id": "x", "client_secret": "y"}
+            token = await http.post("/oauth/token", data=credentials)
             explained = await http.get("/readyz")
             alive = await http.get("/healthz")
             ready, restart_took = await until(http, "/readyz", 200, within=120)

@@ -301,7 +301,8 @@ async def test_idempotency_keys_return_the_first_result(demo: Graph, as_agency: 
 
     assert again["data"]["fileOrganization"]["replayed"] is True
     assert again["data"]["fileOrganization"]["organization"]["id"] == first["data"]["fileOrganization"]["organization"]["id"]
-    assert (other["data"]["fileOrganization"]["code"], other["data"]["fileOrganization"]["field"]) == ("CONFLICT", "idempotencyKey")
+    refused = other["data"]["fileOrganization"]
+    assert (refused["code"], refused["field"]) == ("CONFLICT", "idempotencyKey")
     assert await size(demo) == before
 
 
@@ -421,9 +422,13 @@ async def test_training_for_many_mediators_at_once(demo: Graph, as_agency: AsAge
     refused = await bureau(record, input=course | {"attendees": [{"mediatorId": m} for m in [*wuhou, elsewhere]]})
 
     training_id = done["data"]["recordTraining"]["trainingId"]
-    rows = await demo.read("MATCH (:Training {id: $id})<-[r:COMPLETED]-(m) RETURN count(m) AS n, sum(r.hours) AS h", id=training_id)
+    rows = await demo.read(
+        "MATCH (:Training {id: $id})<-[r:COMPLETED]-(m) RETURN count(m) AS n, sum(r.hours) AS h", id=training_id
+    )
     assert rows == [{"n": 5, "h": 30.0}]
-    assert refused["data"]["recordTraining"] == {"__typename": "ForbiddenByAgencyProblem", "code": "FORBIDDEN_BY_AGENCY", "field": "attendees"}
+    assert refused["data"]["recordTraining"] == {
+        "__typename": "ForbiddenByAgencyProblem", "code": "FORBIDDEN_BY_AGENCY", "field": "attendees"
+    }
 
 
 async def test_filing_numbers_run_on_per_bureau_and_year(demo: Graph, as_agency: AsAgency) -> None:

@@ -83,10 +83,14 @@ async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_
     wuhou = model.current(WUHOU, TODAY)
     chengdu = model.current(CHENGDU, TODAY)
     year = TODAY.year
-    expected = {
+    expected: dict[str, tuple[dict[str, Any], set[str]]] = {
         "jurisdiction": ({"jurisdiction": WUHOU}, wuhou),
-        "specialty": ({"jurisdiction": CHENGDU, "specialty": "LABOUR"}, {m for m in chengdu if "LABOUR" in people[m]["specialties"]}),
-        "employment": ({"jurisdiction": WUHOU, "employment": "FULL_TIME"}, {m for m in wuhou if people[m]["employment"] == "FULL_TIME"}),
+        "specialty": (
+            {"jurisdiction": CHENGDU, "specialty": "LABOUR"}, {m for m in chengdu if "LABOUR" in people[m]["specialties"]}
+        ),
+        "employment": (
+            {"jurisdiction": WUHOU, "employment": "FULL_TIME"}, {m for m in wuhou if people[m]["employment"] == "FULL_TIME"}
+        ),
         "language": ({"language": "en"}, {m for m in people if "en" in people[m]["languages"]}),
         "grade": ({"minGrade": 2}, {m for m in people if (g := model.grade_of(m, TODAY)) is not None and g[2] <= 2}),
         "trained": ({"jurisdiction": WUHOU, "met": True}, {m for m in wuhou if model.met_training(m, year)}),
@@ -107,8 +111,8 @@ async def test_filters_alone_and_combined_match_the_demo_roster(demo: Graph, as_
     assert len(results["grade"][0]) < len(model.grades)  # the rank threshold, not mere presence, decides
 
 
-STATUS = """query($short: ID!, $done: ID!) { short: trainingStatus(mediatorId: $short, year: %d) { met }
-  done: trainingStatus(mediatorId: $done, year: %d) { met } }""" % (TODAY.year, TODAY.year)
+STATUS = f"""query($short: ID!, $done: ID!) {{ short: trainingStatus(mediatorId: $short, year: {TODAY.year}) {{ met }}
+  done: trainingStatus(mediatorId: $done, year: {TODAY.year}) {{ met }} }}"""
 
 
 async def test_met_training_hours_needs_ya_an_s_specialised_skills_quota(demo: Graph, as_agency: AsAgency) -> None:
@@ -233,6 +237,9 @@ async def test_a_page_is_one_statement_and_the_count_another(demo: Graph, as_age
     baseline = demo.round_trips.count
     demo.round_trips.count = 0
 
-    await admin("query { findMediators(jurisdiction: \"510107\", minGrade: 3, metTrainingHours: true, first: 20) { totalCount nodes { id name } } }")
+    await admin(
+        'query { findMediators(jurisdiction: "510107", minGrade: 3, metTrainingHours: true, first: 20)'
+        " { totalCount nodes { id name } } }"
+    )
 
     assert demo.round_trips.count == baseline + 2  # the division check, then the count; the page costs what it did

@@ -350,7 +350,9 @@ query ($inside: ID!, $outside: ID!) {
 """
 
 
-async def test_the_mounted_fields_answer_inside_the_bureau_s_reach_and_null_outside(mounted: httpx.AsyncClient, demo: Graph) -> None:
+async def test_the_mounted_fields_answer_inside_the_bureau_s_reach_and_null_outside(
+    mounted: httpx.AsyncClient, demo: Graph
+) -> None:
     wuhou = demo_wuhou()
     inside = min(wuhou)
     outside = next(m["mediator"] for m in demo_roster(HASH_KEY).memberships if m["mediator"] not in wuhou)
@@ -372,13 +374,16 @@ async def test_the_mounted_fields_answer_inside_the_bureau_s_reach_and_null_outs
 
 
 @pytest.mark.parametrize(("scopes", "code"), [(None, "UNAUTHENTICATED"), ("reports:read", "FORBIDDEN")])
-async def test_the_mounted_fields_need_roster_read(mounted: httpx.AsyncClient, demo: Graph, scopes: str | None, code: str) -> None:
+async def test_the_mounted_fields_need_roster_read(
+    mounted: httpx.AsyncClient, demo: Graph, scopes: str | None, code: str
+) -> None:
     token = await token_for(mounted, demo, "成都市武侯区司法局", scopes) if scopes else None
     caller = GraphQLClient(mounted, token)
     some = min(demo_wuhou())
 
     body = await caller(
-        "query ($id: ID!) { gradeEligibility(mediatorId: $id) { mediatorId } trainingStatus(mediatorId: $id, year: 2026) { hours } }",
+        "query ($id: ID!) { gradeEligibility(mediatorId: $id) { mediatorId }"
+        " trainingStatus(mediatorId: $id, year: 2026) { hours } }",
         id=some,
     )
 

@@ -24,7 +24,7 @@ from schema.core.build import DOCUMENT_CACHE, MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from schema.core.limits import MAX_DIRECTIVES, MAX_REPEATS, CostLimit
 from seed.roster import stable_id
 from tests.conftest import ISSUER, AsAgency, GraphQLClient, token_for
-from tests.test_oauth import basic
+from tests.oauth_app import basic
 
 BUREAU = "成都市武侯区司法局"
 VALIDATION = "GRAPHQL_VALIDATION_FAILED"
@@ -115,10 +115,10 @@ async def test_a_query_deeper_than_the_limit_is_refused_before_it_runs(
 @pytest.mark.parametrize(
     ("query", "count"),
     [
-        ("{ %s }" % aliases(MAX_ALIASES + 1), 31),
-        ("{ ...A ...B } fragment A on Query { %s } fragment B on Query { %s }" % (aliases(16), aliases(15, "b")), 31),
-        ("{ ...A ...A ...A ...A } fragment A on Query { %s }" % aliases(8), 32),
-        ("{ ...A } fragment A on Query { ...B x: __typename } fragment B on Query { %s }" % aliases(MAX_ALIASES), 31),
+        (f"{{ {aliases(MAX_ALIASES + 1)} }}", 31),
+        (f"{{ ...A ...B }} fragment A on Query {{ {aliases(16)} }} fragment B on Query {{ {aliases(15, 'b')} }}", 31),
+        (f"{{ ...A ...A ...A ...A }} fragment A on Query {{ {aliases(8)} }}", 32),
+        (f"{{ ...A }} fragment A on Query {{ ...B x: __typename }} fragment B on Query {{ {aliases(MAX_ALIASES)} }}", 31),
     ],
     ids=["flat", "two-fragments", "one-fragment-spread-four-times", "nested-fragments"],
 )
@@ -134,7 +134,7 @@ async def test_more_aliases_than_the_limit_are_refused_even_inside_fragments(
 async def test_a_document_seen_before_is_not_validated_again(graph: Graph, client: httpx.AsyncClient) -> None:
     """The limits' rules are the same classes on every request, so the validation cache keys hit (a rule made per
     request made every request validate again: a sixth of the API's CPU on the directory search)."""
-    cached = _get_validate_cache(DOCUMENT_CACHE)
+    cached: Any = _get_validate_cache(DOCUMENT_CACHE)  # an lru_cache wrapper
     query = "{ jurisdictions(first: 1) { nodes { code } } }"
     await post(client, query)
     before = cached.cache_info()
@@ -147,7 +147,7 @@ async def test_a_document_seen_before_is_not_validated_again(graph: Graph, clien
 
 
 async def test_as_many_aliases_as_the_limit_work(graph: Graph, client: httpx.AsyncClient) -> None:
-    response = await post(client, "{ ...A } fragment A on Query { %s }" % aliases(MAX_ALIASES))
+    response = await post(client, f"{{ ...A }} fragment A on Query {{ {aliases(MAX_ALIASES)} }}")
 
     assert answered(response) == {f"a{i}": "Query" for i in range(MAX_ALIASES)}
 
@@ -168,11 +168,11 @@ async def test_more_tokens_than_the_limit_are_refused_and_exactly_the_limit_work
 @pytest.mark.parametrize(
     ("query", "variables", "cost"),
     [
-        ("{ %s }" % (NESTED % 100), {}, 222_301),
+        (f"{{ {NESTED % 100} }}", {}, 222_301),
         (BY_VARIABLE, {"first": 100}, 222_301),
         (BY_VARIABLE, {"first": 23}, 51_130),
         (BY_VARIABLE.replace("$first: Int", "$first: Int = 100"), {}, 222_301),
-        ("{ a: %s b: %s c: %s }" % (WIDE, WIDE, WIDE), {}, 66_903),
+        (f"{{ a: {WIDE} b: {WIDE} c: {WIDE} }}", {}, 66_903),
     ],
     ids=["literal", "variable", "variable-just-over", "variable-default", "three-connections"],
 )
@@ -191,7 +191,7 @@ async def test_a_query_over_the_cost_budget_is_refused_before_it_runs(
 
 @pytest.mark.parametrize(
     ("query", "variables", "pages"),
-    [(BY_VARIABLE, {"first": 22}, {"organizations": 22}), ("{ a: %s b: %s }" % (WIDE, WIDE), {}, {"a": 93, "b": 93})],
+    [(BY_VARIABLE, {"first": 22}, {"organizations": 22}), (f"{{ a: {WIDE} b: {WIDE} }}", {}, {"a": 93, "b": 93})],
     ids=["nested-cost-48907", "two-connections-cost-44602"],
 )
 async def test_a_query_just_under_the_budget_runs(
@@ -205,7 +205,7 @@ async def test_a_query_just_under_the_budget_runs(
 async def page(http: httpx.AsyncClient, size: int, *, by_variable: bool) -> httpx.Response:
     if by_variable:
         return await post(http, "query($n: Int) { organizations(first: $n) { totalCount } }", variables={"n": size})
-    return await post(http, "{ organizations(first: %d) { totalCount } }" % size)
+    return await post(http, f"{{ organizations(first: {size}) {{ totalCount }} }}")
 
 
 @pytest.mark.parametrize("by_variable", [False, True], ids=["literal", "variable"])
@@ -231,10 +231,10 @@ async def test_a_batch_of_operations_is_refused(graph: Graph, client: httpx.Asyn
 @pytest.mark.parametrize(
     "query",
     [
-        "{ %s }" % ("__typename " * (MAX_REPEATS + 1)),
-        "{ %s }" % ("__typename " * 500),
-        "{ ...A ...B } fragment A on Query { %s } fragment B on Query { %s }" % ("__typename " * 6, "__typename " * 6),
-        "{ %s }" % ("... on Query { __typename } " * (MAX_REPEATS + 1)),
+        f"{{ {'__typename ' * (MAX_REPEATS + 1)} }}",
+        f"{{ {'__typename ' * 500} }}",
+        f"{{ ...A ...B }} fragment A on Query {{ {'__typename ' * 6} }} fragment B on Query {{ {'__typename ' * 6} }}",
+        f"{{ {'... on Query { __typename } ' * (MAX_REPEATS + 1)} }}",
     ],
     ids=["eleven", "graphql-cop-500", "in-fragment-spreads", "in-inline-fragments"],
 )

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
+from graph.core.vocabulary import Gender
+from graph.core.vocabulary import JurisdictionLevel as DivisionLevel
 from resolvers.core.identifiers import (
     CreditCode,
-    DivisionLevel,
-    Gender,
     IdentifierError,
     age_on,
     division_level,

@@ -27,7 +27,8 @@ def court(name: str) -> str:
 
 
 def organization(name: str) -> str:
-    return next(o["id"] for o in ROSTER.organizations if o["props"]["name"] == name)
+    found: str = next(o["id"] for o in ROSTER.organizations if o["props"]["name"] == name)
+    return found
 
 
 def members(org_id: str) -> list[str]:
@@ -83,7 +84,8 @@ async def entries(client: GraphQLClient, court_id: str, **variables: Any) -> lis
 
 
 def who(entry: dict[str, Any]) -> str:
-    return (entry["mediator"] or entry["organization"])["id"]
+    id: str = (entry["mediator"] or entry["organization"])["id"]
+    return id
 
 
 async def invitation_count(graph: Graph) -> int:
@@ -96,7 +98,9 @@ async def test_an_invited_organization_brings_its_filed_members_onto_the_list(de
 
     saved = await invite(wuhou, INVITE_ORG, org_input(TRAFFIC, since="2026-01-01"))
 
-    assert saved == {"__typename": "InvitationSaved", "targetId": TRAFFIC, "status": "ACTIVE", "until": "2027-12-31", "replayed": False}
+    assert saved == {
+        "__typename": "InvitationSaved", "targetId": TRAFFIC, "status": "ACTIVE", "until": "2027-12-31", "replayed": False
+    }
     listed = await entries(wuhou, court(WUHOU))
     assert [(who(e), e["how"]) for e in listed if e["organization"]] == [(TRAFFIC, "DIRECT")]
     through = sorted(who(e) for e in listed if e["how"] == "THROUGH_ORGANIZATION")
@@ -139,7 +143,8 @@ async def test_a_mediator_invitation_records_the_exclusion_check(demo: Graph, as
         "MATCH (:Court {id: $court})-[r:INVITES]->(:Mediator {id: $id}) RETURN r {.*} AS r", court=court(WUHOU), id=mediator
     )
     edge = rows[0]["r"]
-    assert (edge["exclusionCheckedBy"], edge["exclusionCriminalRecord"], edge["since"].to_native()) == (court(WUHOU), False, TODAY)
+    checked = (edge["exclusionCheckedBy"], edge["exclusionCriminalRecord"], edge["since"].to_native())
+    assert checked == (court(WUHOU), False, TODAY)
     assert edge["exclusionCheckedAt"] is not None
 
 
@@ -158,13 +163,16 @@ async def test_removal_ends_the_invitation_and_bars_the_mediator_elsewhere(demo:
     mediator = members(STUDIO)[0]
     await invite(wuhou, INVITE_MEDIATOR, mediator_input(mediator))
 
-    removed = await invite(wuhou, SANCTION, {"targetId": mediator, "kind": "REMOVAL", "reason": "收受当事人财物", "on": str(TODAY)})
+    removal = {"targetId": mediator, "kind": "REMOVAL", "reason": "收受当事人财物", "on": str(TODAY)}
+    removed = await invite(wuhou, SANCTION, removal)
     elsewhere = await invite(yucheng, INVITE_MEDIATOR, mediator_input(mediator))
 
     assert (removed["status"], removed["targetId"]) == ("REMOVED", mediator)
     assert await entries(wuhou, court(WUHOU)) == []
     assert (elsewhere["code"], elsewhere["field"]) == ("VALIDATION", "mediatorId")
-    rows = await demo.read("MATCH (:Court)-[s:SANCTIONED]->(:Mediator {id: $id}) RETURN s.kind AS kind, s.reason AS reason", id=mediator)
+    rows = await demo.read(
+        "MATCH (:Court)-[s:SANCTIONED]->(:Mediator {id: $id}) RETURN s.kind AS kind, s.reason AS reason", id=mediator
+    )
     assert rows == [{"kind": "REMOVAL", "reason": "收受当事人财物"}]
 
 
@@ -196,7 +204,8 @@ async def test_a_warning_is_recorded_and_keeps_the_invitation(demo: Graph, as_ag
     mediator = members(STUDIO)[0]
     await invite(wuhou, INVITE_MEDIATOR, mediator_input(mediator))
 
-    warned = await invite(wuhou, SANCTION, {"targetId": mediator, "kind": "WARNING", "reason": "多次无故拒绝委派", "on": str(TODAY)})
+    warning = {"targetId": mediator, "kind": "WARNING", "reason": "多次无故拒绝委派", "on": str(TODAY)}
+    warned = await invite(wuhou, SANCTION, warning)
 
     assert warned["status"] == "ACTIVE"
     assert [who(e) for e in await entries(wuhou, court(WUHOU))] == [mediator]
@@ -322,7 +331,9 @@ async def test_the_list_is_public_with_public_fields_only(demo: Graph, as_agency
     assert await invitation_count(demo) == 1
 
 
-async def test_a_page_of_the_list_is_one_statement_plus_one_batch_per_relation(demo: Graph, as_agency: AsAgency, gql: GraphQLClient) -> None:
+async def test_a_page_of_the_list_is_one_statement_plus_one_batch_per_relation(
+    demo: Graph, as_agency: AsAgency, gql: GraphQLClient
+) -> None:
     wuhou = await as_agency(WUHOU, WRITE)
     await invite(wuhou, INVITE_ORG, org_input(TRAFFIC))
     demo.round_trips.count = 0

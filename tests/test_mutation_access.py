@@ -44,6 +44,7 @@ from schema.core.build import build_schema
 from schema.core.permissions import HasScope
 from seed.demo import load_demo
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient, token_for
+from tests.oauth_app import b64, sign, unverified
 from tests.test_access import (
     ACFTU,
     PHONE,
@@ -53,7 +54,6 @@ from tests.test_access import (
     YUCHENG_BUREAU,
     caller,
 )
-from tests.test_oauth import b64, sign, unverified
 
 
 def mutation_type() -> GraphQLObjectType:

@@ -91,6 +91,8 @@ def forged(payload: object) -> str:
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
 
+ANOTHER_ORDERING = "The cursor belongs to another ordering; start again without `after`."
+
 @pytest.mark.parametrize(
     ("variables", "field", "message"),
     [
@@ -98,8 +100,8 @@ def forged(payload: object) -> str:
         ({"first": -1}, "first", "`first` must be between 0 and 100."),
         ({"after": "not a cursor"}, "after", "The cursor is not one this API issued."),
         ({"after": forged({"x": 1})}, "after", "The cursor is not one this API issued."),
-        ({"after": forged(["UPDATED_AT", 1767225600000, "x"])}, "after", "The cursor belongs to another ordering; start again without `after`."),
-        ({"after": forged(["NAME", 42, "x"])}, "after", "The cursor belongs to another ordering; start again without `after`."),
+        ({"after": forged(["UPDATED_AT", 1767225600000, "x"])}, "after", ANOTHER_ORDERING),
+        ({"after": forged(["NAME", 42, "x"])}, "after", ANOTHER_ORDERING),
     ],
 )
 async def test_bad_page_arguments_are_clear_errors(

@@ -58,7 +58,8 @@ def organization(name: str = "玉林商事调解中心", **extra: Any) -> dict[s
 
 
 def demo_organization(name: str) -> str:
-    return next(o["id"] for o in ROSTER.organizations if o["props"]["name"] == name)
+    found: str = next(o["id"] for o in ROSTER.organizations if o["props"]["name"] == name)
+    return found
 
 
 async def data(client: GraphQLClient, query: str, **variables: Any) -> dict[str, Any]:
@@ -298,7 +299,8 @@ async def test_a_pending_registration_is_not_in_the_public_directory(
     found = body["data"]
     expected = [{"id": saved["id"]}] if listed else []
     assert (found["organizations"]["nodes"], found["organizations"]["totalCount"]) == (expected, len(expected))
-    assert (found["organization"], found["node"]) == ((expected or [None])[0], (expected or [None])[0])
+    first = expected[0] if expected else None
+    assert (found["organization"], found["node"]) == (first, first)
 
 
 async def test_my_registrations_pages_with_a_cursor(demo: Graph, as_agency: AsAgency) -> None:

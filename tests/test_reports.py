@@ -77,7 +77,10 @@ def given_cases(demo: Demo) -> list[Case]:
     wuhou = sorted(demo.current(WUHOU, TODAY))
     yucheng = sorted(demo.current(YUCHENG, TODAY))
     court, union = agency(WUHOU_COURT), agency(ACFTU)
-    day = lambda n: TODAY - datetime.timedelta(days=n)
+
+    def day(n: int) -> datetime.date:
+        return TODAY - datetime.timedelta(days=n)
+
     return [
         Case("(2026)川0107民诉前调1号", wuhou[0], court, day(100), day(70), day(90), "AGREEMENT"),
         Case("(2026)川0107民诉前调2号", wuhou[0], court, day(60), day(30), day(40), "NO_AGREEMENT"),
@@ -145,7 +148,8 @@ async def test_the_jurisdiction_report_matches_the_demo_roster(demo: Graph, as_a
     assert {e["employment"]: e["mediators"] for e in mediators["byEmployment"]} == dict(employment)
     assert mediators["fullTime"] == employment["FULL_TIME"]
     assert mediators["fullTimeRatio"] == round(employment["FULL_TIME"] / len(serving), 4)
-    assert {b["background"]: b["mediators"] for b in mediators["byBackground"]} == dict(Counter(people[m]["background"] for m in serving))
+    backgrounds = Counter(people[m]["background"] for m in serving)
+    assert {b["background"]: b["mediators"] for b in mediators["byBackground"]} == dict(backgrounds)
     grades = Counter(g for g in (model.grade_of(m, TODAY) for m in serving) if g is not None)
     assert {(g["scheme"], g["grade"], g["rank"]): g["mediators"] for g in mediators["byGrade"]} == dict(grades)
     assert sum(grades.values()) > 0 and mediators["ungraded"] == len(serving) - sum(grades.values())

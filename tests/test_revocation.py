@@ -11,8 +11,8 @@ from auth.revocation import CLIENT_DISABLED, TOKEN_REVOKED, DenyList
 from graph.access.oauth import revoke_token_id
 from graph.core import clock
 from graph.core.driver import Graph
-from graph.directory.agency import merge_agencies
 from graph.core.vocabulary import AgencyKind
+from graph.directory.agency import merge_agencies
 
 
 async def test_between_refreshes_the_deny_list_reads_nothing(graph: Graph) -> None:

@@ -11,20 +11,18 @@ from typing import Any
 
 from graph.core import clock
 from graph.core.driver import Graph
-from graph.courts.case import CaseReader
 from graph.core.viewer import Viewer
+from graph.courts.case import CaseReader
 from graph.reports.jurisdiction import NUMBER_READABLE
 from resolvers.reports.rollup import rebuild_rollups, refresh_rollups
 from seed.demo import PLATFORM_ADMIN as PLATFORM
 from tests.conftest import AsAgency
 from tests.report_expectations import Case, Demo
 from tests.test_reports import (
-    ACFTU,
     CHENGDU_COURT,
     JURISDICTION_REPORT,
     READ,
     WUHOU,
-    WUHOU_BUREAU,
     agency,
     given_cases,
     given_staffing_problems,
@@ -45,8 +43,8 @@ async def given_a_busy_roster(graph: Graph) -> None:
     model = Demo()
     cases = given_cases(model)
     wuhou = sorted(model.current(WUHOU, TODAY))
-    day = lambda n: TODAY - datetime.timedelta(days=n)  # noqa: E731
-    cases.append(Case("(2026)川01民诉前调9号", wuhou[3], agency(CHENGDU_COURT), day(40), day(10)))
+    cases.append(Case("(2026)川01民诉前调9号", wuhou[3], agency(CHENGDU_COURT), TODAY - datetime.timedelta(days=40),
+                      TODAY - datetime.timedelta(days=10)))
     await store_cases(graph, cases)
     await given_staffing_problems(graph, model)
 

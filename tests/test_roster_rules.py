@@ -520,8 +520,8 @@ async def test_the_roster_cli_refuses_a_bad_file_then_imports_and_exports_a_good
     env.pop("REGISTRY_GRAPH_URI", None)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "app", *args], check=False, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=120)
+        command = [sys.executable, "-m", "app", *args]
+        return subprocess.run(command, check=False, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
     unlucky = roster_identity(50)
     wrong = unlucky[:-1] + ("0" if unlucky[-1] != "0" else "1")

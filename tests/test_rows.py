@@ -23,5 +23,5 @@ async def test_plain_rows_are_what_record_data_gives(graph: Graph) -> None:
 
     assert len(records) == 1
     record = records[0]
-    assert {key: plain(value) for key, value in record.items()} == record.data()
+    assert {key: plain(value) for key, value in zip(record.keys(), record.values(), strict=True)} == record.data()
     assert record.data()["map"]["day"] == day  # temporal values pass through both

@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 import pytest
 from neo4j import AsyncManagedTransaction
@@ -45,7 +45,7 @@ class ProfiledGraph(Graph):
     statements: list[str] = field(default_factory=list)
 
     async def rows(self, tx: AsyncManagedTransaction, text: LiteralString, **params: Any) -> list[dict[str, Any]]:
-        result = await tx.run(cast(LiteralString, "PROFILE " + text), params)
+        result = await tx.run("PROFILE " + text, params)
         data = await result.data()
         summary = await result.consume()
         plan = str((summary.profile or {}).get("args", {}).get("string-representation", ""))

@@ -95,14 +95,15 @@ def built_queries(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         literal = ""
         if isinstance(node, ast.JoinedStr):
-            literal = "".join(part.value for part in node.values if isinstance(part, ast.Constant) and isinstance(part.value, str))
+            parts = [part.value for part in node.values if isinstance(part, ast.Constant)]
+            literal = "".join(part for part in parts if isinstance(part, str))
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
             literal = str(node.left.value)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
               and isinstance(node.func.value, ast.Constant)):
             literal = str(node.func.value.value)
         if CYPHER_WORDS.search(literal):
-            found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            found.append(f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}")
     return found
 
 

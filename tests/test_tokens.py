@@ -21,7 +21,7 @@ from auth.scopes import UnknownScope
 from graph.access.oauth import revoke_token_id
 from graph.core.driver import Graph
 from graph.core.vocabulary import AgencyKind
-from tests.test_oauth import (  # noqa: F401  (fixtures)
+from tests.oauth_app import (
     AUDIENCE,
     BUREAU,
     ISSUER,
@@ -30,9 +30,7 @@ from tests.test_oauth import (  # noqa: F401  (fixtures)
     access_claims,
     b64,
     bearer,
-    oauth_graph,
     open_registry,
-    registry,
     sign,
     unverified,
 )

@@ -111,7 +111,8 @@ class Graph:
         """Run one statement inside a managed transaction and consume its rows there."""
         self.round_trips.count += 1
         result = await tx.run(text, params)
-        return [{key: plain(value) for key, value in record.items()} async for record in result]
+        keys = result.keys()
+        return [{key: plain(value) for key, value in zip(keys, record, strict=True)} async for record in result]
 
     async def read(self, text: LiteralString, **params: Any) -> list[Row]:
         async def work(tx: AsyncManagedTransaction) -> list[Row]:
@@ -162,14 +163,11 @@ class Graph:
         except TimeoutError as error:
             raise GraphTimeout("the request ran past its time budget") from error
 
-    async def probe(self, *, timeout: float) -> None:
-        """One `RETURN 1`, not retried and not guarded by the health state; raises what the driver raises."""
-
-        async def ping() -> None:
-            async with self.driver.session(database=self.database, max_transaction_retry_time=0) as session:
-                await session.execute_read(lambda tx: _consume(tx, "RETURN 1 AS ok"))
-
-        await asyncio.wait_for(ping(), timeout)
+    async def probe(self) -> None:
+        """One `RETURN 1`, not retried and not guarded by the health state; raises what the driver raises.
+        The caller bounds it (`asyncio.timeout`)."""
+        async with self.driver.session(database=self.database, max_transaction_retry_time=0) as session:
+            await session.execute_read(lambda tx: _consume(tx, "RETURN 1 AS ok"))
 
     async def reopen(self, *, uri: str, user: str, password: str) -> None:
         """Point at a server that came back at another address (an embedded server restarted on new ports)."""

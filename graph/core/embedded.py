@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ctypes
-import json
 import ctypes.util
+import json
 import os
 import secrets
 import signal

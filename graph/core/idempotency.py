@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from neo4j import AsyncManagedTransaction
 
 from graph.core.driver import Graph, Row

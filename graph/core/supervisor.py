@@ -69,7 +69,8 @@ class Supervisor:
     async def probe(self) -> None:
         health = self.graph.health
         try:
-            await self.graph.probe(timeout=self.probe_timeout)
+            async with asyncio.timeout(self.probe_timeout):
+                await self.graph.probe()
         except (Neo4jError, DriverError, OSError, TimeoutError) as error:
             if health.up:
                 log.warning("the graph stopped answering: %s", error)

@@ -171,7 +171,8 @@ async def update_case(graph: Graph, tx: Tx, *, id: str, props: dict[str, Any]) -
         id=id,
         props=props,
     )
-    return rows[0]["props"]
+    saved: dict[str, Any] = rows[0]["props"]
+    return saved
 
 
 async def case_by_id(graph: Graph, *, id: str, reader: CaseReader) -> CaseRecord | None:

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from graph.grades.assessment import CURRENT_GRADE_RANK
 from graph.core.driver import Graph
-from graph.directory.mediator import PROJECTION, MediatorRecord
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Filter, Language
-from graph.grades.grading import FIRST_SINCE, PROVINCE, TRAINING_MET, YEAR_COURSES
-from graph.reports.jurisdiction import MEDIATOR_IN_REACH
 from graph.core.viewer import MEDIATOR_IN_FULL, Viewer
 from graph.core.vocabulary import Employment, Specialty
+from graph.directory.mediator import PROJECTION, MediatorRecord
+from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.grades.grading import FIRST_SINCE, PROVINCE, TRAINING_MET, YEAR_COURSES
+from graph.reports.jurisdiction import MEDIATOR_IN_REACH
 
 
 class MediatorSearch(Filter):

@@ -126,7 +126,8 @@ async def create_invitation(graph: Graph, tx: Tx, *, court: str, target: str, pr
         target=target,
         props=props,
     )
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written
 
 
 async def update_invitation(graph: Graph, tx: Tx, *, court: str, target: str, props: dict[str, Any]) -> Row | None:
@@ -172,7 +173,8 @@ async def adopt(graph: Graph, tx: Tx, *, lower: str, higher: str, consent_at: da
         higher=higher,
         consentAt=consent_at,
     )
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written
 
 
 LIST: LiteralString = (
@@ -237,7 +239,8 @@ async def publish_version(graph: Graph, tx: Tx, *, court: str, digest: str, entr
         digest=digest,
         entries=entries,
     )
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written
 
 
 async def list_version(graph: Graph, *, court: str, version: int) -> Row | None:

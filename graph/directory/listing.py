@@ -19,6 +19,7 @@ generator with graph/directory/keys.py, which computes the same values in Python
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction
@@ -180,7 +181,7 @@ async def index_loaded(
         await graph.write(_ORGANIZATION_KEYS, ids=ids, sep=SEP)
     for start in range(0, len(mediators), batch):
         ids = list(mediators[start : start + batch])
-        await graph.write_work(lambda tx, ids=ids: refresh(graph, tx, mediators=ids))
+        await graph.write_work(partial(refresh, graph, mediators=ids))
 
 
 async def merge_listings(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> int:

@@ -195,7 +195,8 @@ async def create_assessment(
         props=props,
         step=step,
     )
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written
 
 
 async def advance_assessment(

@@ -2,8 +2,9 @@
 
 The writes that make them are those of the roster (graph/roster/filing.py, graph/roster/bulk.py): the guiding
 basic court hears of every committee filed under it and of every change of its members (People's Mediation
-Law Art 10); the judicial bureau nearest above a partner's registration hears of it (`notify_bureau`). Here the notified agency reads its own, newest first, and marks them read. A notice is read only
-by the agency it notifies; nobody else learns it exists.
+Law Art 10); the judicial bureau nearest above a partner's registration hears of it (`notify_bureau`). Here
+the notified agency reads its own, newest first, and marks them read. A notice is read only by the agency it
+notifies; nobody else learns it exists.
 """
 
 from __future__ import annotations

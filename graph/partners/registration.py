@@ -186,7 +186,8 @@ _DECISION: dict[str, LiteralString] = {
 async def record_decision(graph: Graph, tx: Tx, *, kind: str, id: str, props: dict[str, Any]) -> Row:
     """The bureau's decision on the record, in the transaction that also filed it (which bumped the version)."""
     rows = await graph.rows(tx, _DECISION[kind], id=id, props=props)
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written
 
 
 async def registrations_by_id(

@@ -15,8 +15,8 @@ from pydantic import Field
 
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord
-from graph.reports.jurisdiction import CASE, CASE_FIGURES, CaseGroup, Period
 from graph.core.viewer import Viewer
+from graph.reports.jurisdiction import CASE, CASE_FIGURES, CaseGroup, Period
 
 _COURT: LiteralString = (
     "MATCH (x:Court {id: $court})"

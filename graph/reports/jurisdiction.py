@@ -18,12 +18,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, LiteralString
 
-from graph.grades.assessment import CURRENT_GRADE
-from graph.courts.case import CaseReader
 from graph.core.driver import Graph, Row
-from graph.grades.grading import FIRST_SINCE, PROVINCE, TRAINING_MET, YEAR_COURSES
 from graph.core.records import GraphRecord
 from graph.core.viewer import Viewer
+from graph.courts.case import CaseReader
+from graph.grades.assessment import CURRENT_GRADE
+from graph.grades.grading import FIRST_SINCE, PROVINCE, TRAINING_MET, YEAR_COURSES
 
 ROOT_IN_REACH: LiteralString = (
     "($vNational OR ($vJurisdiction IS NOT NULL"

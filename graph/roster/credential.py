@@ -89,4 +89,5 @@ async def mark_verified(graph: Graph, tx: AsyncManagedTransaction, *, id: str, b
         id=id,
         by=by,
     )
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written

@@ -63,7 +63,8 @@ async def create_organization(graph: Graph, tx: Tx, *, id: str, props: dict[str,
         props=props,
         jurisdiction=jurisdiction,
     )
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written
 
 
 async def update_organization(graph: Graph, tx: Tx, *, id: str, version: int, props: dict[str, Any]) -> Row | None:
@@ -174,7 +175,8 @@ async def create_mediator(graph: Graph, tx: Tx, *, id: str, props: dict[str, Any
         id=id,
         props=props,
     )
-    return rows[0]["props"]
+    written: dict[str, Any] = rows[0]["props"]
+    return written
 
 
 async def update_mediator(graph: Graph, tx: Tx, *, id: str, version: int, props: dict[str, Any]) -> Row | None:

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 from graph.core.driver import Graph
+from graph.core.records import GraphRecord
+from graph.core.viewer import AWAITING, MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
+from graph.core.vocabulary import MembershipRole
 from graph.directory.mediator import PROJECTION as MEDIATOR
 from graph.directory.mediator import MediatorRecord
 from graph.directory.organization import PROJECTION as ORGANIZATION
 from graph.directory.organization import OrganizationRecord
-from graph.core.records import GraphRecord
-from graph.core.viewer import AWAITING, MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
-from graph.core.vocabulary import MembershipRole
 
 
 class MembershipRecord(GraphRecord):

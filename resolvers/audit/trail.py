@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import uuid
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ __all__ = [
     "TreeHead",
     "VerifyReport",
     "describe",
+    "heads",
     "id_ranges",
     "trail",
     "verify_audit",
@@ -186,7 +188,7 @@ def id_ranges(*, events: int, per_range: int) -> list[tuple[str, str]]:
     while 16**digits * per_range < events:
         digits += 1
     bounds = ["", *(format(prefix, f"0{digits}x") for prefix in range(1, 16**digits)), ABOVE_ANY_ID]
-    return list(zip(bounds, bounds[1:]))
+    return list(itertools.pairwise(bounds))
 
 
 def leaf(event: AuditEventRecord) -> bytes:

@@ -46,12 +46,12 @@ def _normalize(value: str) -> str:
 
 
 def credit_code_check_character(body: str) -> str:
-    total = sum(CREDIT_CODE_SYMBOLS.index(c) * w for c, w in zip(body, _CREDIT_CODE_WEIGHTS))
+    total = sum(CREDIT_CODE_SYMBOLS.index(c) * w for c, w in zip(body, _CREDIT_CODE_WEIGHTS, strict=True))
     return CREDIT_CODE_SYMBOLS[(31 - total % 31) % 31]
 
 
 def organization_code_check_character(body: str) -> str:
-    total = sum(_ORG_CODE_VALUES.index(c) * w for c, w in zip(body, _ORG_CODE_WEIGHTS))
+    total = sum(_ORG_CODE_VALUES.index(c) * w for c, w in zip(body, _ORG_CODE_WEIGHTS, strict=True))
     remainder = 11 - total % 11
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
@@ -81,7 +81,7 @@ def parse_credit_code(value: str) -> CreditCode:
 
 
 def resident_id_check_character(body: str) -> str:
-    total = sum(int(c) * w for c, w in zip(body, _RESIDENT_ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(body, _RESIDENT_ID_WEIGHTS, strict=True))
     return _RESIDENT_ID_CHECKS[total % 11]
 
 

@@ -11,10 +11,12 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from graph.core.page import R, Direction, Order, Page, PageRequest, SortValue
+from graph.core.page import Direction, Order, Page, PageRequest, R, SortValue
 from graph.core.records import Filter
 from resolvers.core.errors import InputError
 from resolvers.core.outcomes import input_path
+
+__all__ = ["R"]  # the record type a Listing pages over, for the schema's connections
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100

@@ -23,8 +23,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from graph.core.vocabulary import Specialty
-from resolvers.courts.case_code import CaseCode, CaseCodeError, parse_case_code
 from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, invalid
+from resolvers.courts.case_code import CaseCode, CaseCodeError, parse_case_code
 
 
 class Referral(StrEnum):
@@ -356,7 +356,9 @@ def applied_problems(
 
 
 CONFIRMATION_STEPS: Mapping[ConfirmationStatus, frozenset[ConfirmationStatus]] = {
-    ConfirmationStatus.NOT_APPLIED: frozenset({ConfirmationStatus.APPLIED, ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED}),
+    ConfirmationStatus.NOT_APPLIED: frozenset(
+        {ConfirmationStatus.APPLIED, ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED}
+    ),
     ConfirmationStatus.APPLIED: frozenset({ConfirmationStatus.CONFIRMED, ConfirmationStatus.REJECTED}),
 }
 

@@ -30,6 +30,8 @@ from resolvers.courts.invitation import PANELS
 from resolvers.directory.jurisdiction import known_code
 from resolvers.roster.filing import Writer, unit_of_work
 
+__all__ = ["InvitedEntry"]
+
 PUBLISH_LIMIT = 10_000
 
 
@@ -64,7 +66,9 @@ async def publish_invited_list(writer: Writer, *, idempotency_key: str | None) -
             await store.invited_entries_in(writer.graph, tx, court=writer.agency_id, on=clock.today(), limit=PUBLISH_LIMIT)
         )
         digest = digest_of(entries)
-        made.update(await store.publish_version(writer.graph, tx, court=writer.agency_id, digest=digest, entries=canonical(entries)))
+        made.update(
+            await store.publish_version(writer.graph, tx, court=writer.agency_id, digest=digest, entries=canonical(entries))
+        )
         after = {"publishedVersion": made["version"], "digest": digest}
         return str(made["id"]), [Change(writer.agency_id, "Agency", "publishInvitedList", None, after)]
 
@@ -141,7 +145,9 @@ async def invited_list_version(graph: Graph, *, court: str, version: int) -> Lis
     if found is None:
         return None
     props = native(found)
-    return ListVersion(props["courtId"], int(props["version"]), props["publishedAt"], props["digest"], json.loads(props["entries"]))
+    return ListVersion(
+        props["courtId"], int(props["version"]), props["publishedAt"], props["digest"], json.loads(props["entries"])
+    )
 
 
 CSV_COLUMNS = ("kind", "id", "name", "panels", "since", "until", "how", "throughId", "throughName",

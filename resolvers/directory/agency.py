@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from graph.directory.agency import AgencyFilter, AgencyRecord, agencies_by_id, count_agencies, find_agencies
 from graph.core.driver import Graph
 from graph.core.page import PageRequest
 from graph.core.vocabulary import AgencyKind, CourtLevel
-from resolvers.directory.jurisdiction import known_code
+from graph.directory.agency import AgencyFilter, AgencyRecord, agencies_by_id, count_agencies, find_agencies
 from resolvers.core.pagination import Listing, build_filter
+from resolvers.directory.jurisdiction import known_code
 
 __all__ = ["AgencyKind", "AgencyRecord", "CourtLevel", "agencies_by_id", "list_agencies"]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from graph.core.driver import Graph
+from graph.core.page import PageRequest
+from graph.core.vocabulary import JurisdictionLevel
 from graph.directory.jurisdiction import (
     JurisdictionFilter,
     JurisdictionRecord,
@@ -12,8 +14,6 @@ from graph.directory.jurisdiction import (
     jurisdictions_by_code,
     jurisdictions_by_id,
 )
-from graph.core.page import PageRequest
-from graph.core.vocabulary import JurisdictionLevel
 from resolvers.core.errors import InputError
 from resolvers.core.identifiers import IdentifierError, normalize_division_code
 from resolvers.core.pagination import Listing, build_filter

@@ -50,6 +50,8 @@ from resolvers.directory.mediator import writable_mediator
 from resolvers.grades.grading import SCHEMES
 from resolvers.roster.filing import Writer, checked_state, unit_of_work, validated
 
+__all__ = ["AssessmentRecord", "CurrentGrade"]
+
 NOTICE_DAYS = 7
 """Default length of the public notice. domain.md 1.5 requires a notice with appeals during it (Xianning)
 but gives no length; 7 days is a registry default the reviewing bureau may change per assessment."""
@@ -172,7 +174,8 @@ async def apply_for_grade(writer: Writer, raw: dict[str, Any], *, idempotency_ke
     data = validated(GradeApplication, camel_keys(raw))
     scheme = SCHEMES.get(data.scheme)
     if scheme is None:
-        raise invalid([FieldProblem("scheme", f"No grade scheme is called {data.scheme!r}; known: {', '.join(sorted(SCHEMES))}.")])
+        known = ", ".join(sorted(SCHEMES))
+        raise invalid([FieldProblem("scheme", f"No grade scheme is called {data.scheme!r}; known: {known}.")])
     grade = next((g for g in scheme.grades if g.grade == data.grade), None)
     if grade is None:
         names = ", ".join(g.grade for g in scheme.by_rank())
@@ -190,7 +193,9 @@ async def apply_for_grade(writer: Writer, raw: dict[str, Any], *, idempotency_ke
             raise invalid([FieldProblem("mediatorId", "Only a FILED mediator may apply for a grade.")])
         open_one = await store.claim_slot(writer.graph, tx, mediator=data.mediator_id, assessment=new_id)
         if open_one is not None:
-            raise conflict(f"The mediator's assessment {open_one} is still open; it must be decided or refused first.", "mediatorId")
+            raise conflict(
+                f"The mediator's assessment {open_one} is still open; it must be decided or refused first.", "mediatorId"
+            )
         props = {
             "scheme": scheme.id, "grade": grade.grade, "rank": grade.rank, "periodStart": start, "periodEnd": end,
             "period": f"{start.isoformat()}/{end.isoformat()}", "status": S.APPLIED.value,

@@ -82,7 +82,9 @@ async def record_training(writer: Writer, raw: dict[str, Any], *, idempotency_ke
             "title": data.title, "form": data.form.value, "organizer": data.organizer,
             "hours": data.hours, "heldOn": data.held_on,
         } | ({"topic": data.topic.value} if data.topic else {})
-        attendance: list[dict[str, Any]] = [{"mediator": seat.mediator_id, "hours": seat.hours or data.hours} for seat in data.attendees]
+        attendance: list[dict[str, Any]] = [
+            {"mediator": seat.mediator_id, "hours": seat.hours or data.hours} for seat in data.attendees
+        ]
         await create_training(writer.graph, tx, id=new_id, props=props, attendance=attendance)
         changes = [Change(new_id, "Training", "recordTraining", None, props | {"attendees": len(ids)})]
         changes += [

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from graph.core.driver import Graph
-from graph.notices.notice import NoticeRecord, mark_read, notices_of, unread_count
+from graph.notices.notice import NoticeRecord as NoticeRecord
+from graph.notices.notice import mark_read, notices_of, unread_count
 from resolvers.core import clock
 from resolvers.core.errors import InputError
 from resolvers.core.outcomes import FieldProblem, invalid, not_found
 from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
+
 
 class NoticeKind(StrEnum):
     FILING = "FILING"

@@ -35,9 +35,9 @@ from resolvers.directory.mediator import (
     mediator_fields,
 )
 from resolvers.directory.organization import Saved, require_composition
+from resolvers.notices.notice import NoticeKind
 from resolvers.partners.registration import registration_props
 from resolvers.roster.composition import term_problems
-from resolvers.notices.notice import NoticeKind
 from resolvers.roster.filing import Writer, unit_of_work, validated
 
 MAX_ROWS = 1_000
@@ -109,7 +109,8 @@ def plan_rows(rows: Sequence[dict[str, Any]], *, hash_key: bytes, today: datetim
         if identity:
             earlier = first_row.setdefault(identity["identityHash"], index)
             if earlier != index:
-                found.append(RowProblem(index, "input.identityNumber", f"The same person is on row {earlier}.", ProblemCode.CONFLICT))
+                problem = f"The same person is on row {earlier}."
+                found.append(RowProblem(index, "input.identityNumber", problem, ProblemCode.CONFLICT))
         if found or data is None or membership is None:
             bad += found
             continue

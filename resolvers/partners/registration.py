@@ -364,7 +364,9 @@ async def directory_of_partner(graph: Graph, *, partner: str, first: int | None,
     by_kind = {(row.province, row.kind): row for row in found}
     provinces = sorted({row.province for row in found})
     return [
-        ProvinceEntry(code, by_kind.get((code, RegistrationKind.ORGANIZATION.value)), by_kind.get((code, RegistrationKind.MEDIATOR.value)))
+        ProvinceEntry(
+            code, by_kind.get((code, RegistrationKind.ORGANIZATION.value)), by_kind.get((code, RegistrationKind.MEDIATOR.value))
+        )
         for code in provinces
     ]
 

@@ -33,8 +33,8 @@ from resolvers.reports.jurisdiction import (
     case_figures,
     counted,
     list_size,
-    report_period,
 )
+from resolvers.reports.period import report_period
 
 EXPIRY_HORIZON_DAYS = 90
 

@@ -26,7 +26,6 @@ from graph.reports.jurisdiction import (
     OrganizationPage,
     OverduePage,
     Period,
-    StaffedOrganization,
     cases_in_subtree,
     committees_breaking_composition,
     mediator_groups,
@@ -34,6 +33,9 @@ from graph.reports.jurisdiction import (
     overdue_in_subtree,
     subtree_in_reach,
     understaffed_organizations,
+)
+from graph.reports.jurisdiction import (
+    StaffedOrganization as StaffedOrganization,
 )
 from resolvers.core import clock
 from resolvers.core.errors import InputError

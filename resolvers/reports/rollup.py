@@ -41,12 +41,12 @@ class Rollup:
     sections: dict[str, list[dict[str, Any]]]
 
     def organizations(self, section: str, limit: int) -> OrganizationPage:
-        row = self.sections[section][0] if self.sections[section] else {"total": 0, "rows": []}
+        row: dict[str, Any] = self.sections[section][0] if self.sections[section] else {"total": 0, "rows": []}
         return OrganizationPage.model_validate({"total": row["total"], "rows": row["rows"][:limit]})
 
     def overdue(self, limit: int, reader: CaseReader) -> OverduePage:
         """The overdue cases, with a number only where `reader` may read it."""
-        row = self.sections["overdue"][0] if self.sections["overdue"] else {"total": 0, "rows": []}
+        row: dict[str, Any] = self.sections["overdue"][0] if self.sections["overdue"] else {"total": 0, "rows": []}
         cases = [
             case if reader.reads_number(case.referrer_id) else case.model_copy(update={"case_code": None})
             for case in (OverdueCase.model_validate(found) for found in row["rows"][:limit])

@@ -13,6 +13,13 @@ from typing import TypeVar
 
 from auth.upload import Importer
 from graph.core.driver import Graph
+from graph.core.vocabulary import (
+    Employment,
+    Gender,
+    MembershipRole,
+    OrganizationKind,
+    RecordStatus,
+)
 from graph.roster.bulk import (
     StoredMembership,
     StoredOrganization,
@@ -24,13 +31,6 @@ from graph.roster.bulk import (
     organizations_by_credit_code,
     organizations_by_filing_no,
     organizations_by_key,
-)
-from graph.core.vocabulary import (
-    Employment,
-    Gender,
-    MembershipRole,
-    OrganizationKind,
-    RecordStatus,
 )
 from resolvers.roster.composition import Seat, composition_problems, term_problems
 from resolvers.roster.file import BadRow

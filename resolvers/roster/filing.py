@@ -15,12 +15,12 @@ from auth.principal import Principal
 from graph.audit.hashing import canonical
 from graph.audit.trail import Actor, Change, record_changes
 from graph.core.driver import Graph, UniquenessViolation
-from graph.directory import listing
-from graph.roster.filing import Tx
 from graph.core.idempotency import earlier_result, remember_result
 from graph.core.records import native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RecordStatus
+from graph.directory import listing
+from graph.roster.filing import Tx
 from resolvers.core.outcomes import (
     FieldProblem,
     Problem,

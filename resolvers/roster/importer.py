@@ -37,7 +37,8 @@ reach, and the composition rules of every FILED organization the file touches ov
 graph and in the file together. Any bad row: the report lists all of them and nothing is written.
 
 Writing: batches of about 5,000 rows in dependency order (organizations; each mediator with its memberships;
-memberships of mediators already on the roster), each one transaction of UNWIND MERGE statements on the natural keys plus one audit event per row (`record_changes`).
+memberships of mediators already on the roster), each one transaction of UNWIND MERGE statements on the natural
+keys plus one audit event per row (`record_changes`).
 A FILED organization is FILED_WITH the importing bureau with the bureau's next filing number (none for a
 national import) and GUIDED_BY the nearest basic court, which gets the filing notice. A row that merges into
 a stored record overwrites the columns it carries and bumps the version, as an amendment does; importing the
@@ -56,8 +57,8 @@ from typing import Any, TypeVar
 
 from auth.upload import Importer, RosterUpload, Upload, UploadResult
 from graph.audit.trail import Change, record_changes
-from graph.directory import listing
 from graph.core.driver import Graph
+from graph.directory import listing
 from graph.roster.bulk import (
     file_with_bureau,
     guide_by_courts,

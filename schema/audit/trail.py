@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.directory.agency import AgencyKind
 from resolvers.audit.trail import AuditEventRecord, EntityKind, trail
+from resolvers.directory.agency import AgencyKind
 from schema.core.context import Info
 
 AuditedKind = EntityKind

@@ -24,11 +24,11 @@ from schema.core.entities import check_representations
 from schema.core.errors import ClientErrors
 from schema.core.limits import CostLimit, NoFederationIntrospection, OverloadingRule
 from schema.courts.case_mutation import CaseMutation
-from schema.notices.notice import NoticeMutation
 from schema.courts.invitation import InvitationMutation
 from schema.directory.agency import Court, JudicialBureau, PartnerAgency, PlatformAdmin
 from schema.directory.query import Query
 from schema.grades.assessment import AssessmentMutation
+from schema.notices.notice import NoticeMutation
 from schema.partners.registration_mutation import RegistrationMutation
 from schema.roster.filing import FilingMutation
 

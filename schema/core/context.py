@@ -13,6 +13,7 @@ from auth.principal import Principal
 from auth.scopes import Scope
 from auth.tokens import insufficient_scope, www_authenticate
 from resolvers import Graph, Viewer
+from resolvers.courts.invited_list import inviting_courts
 from resolvers.directory.agency import AgencyRecord, agencies_by_id
 from resolvers.directory.jurisdiction import JurisdictionRecord, jurisdiction_paths, jurisdictions_by_code, jurisdictions_by_id
 from resolvers.directory.mediator import (
@@ -25,7 +26,6 @@ from resolvers.directory.mediator import (
     memberships_of_mediators,
     trainings_of_mediators,
 )
-from resolvers.courts.invited_list import inviting_courts
 from resolvers.directory.organization import OrganizationMember, OrganizationRecord, members_of_organizations, organizations_by_id
 from resolvers.grades.assessment import AssessmentRecord, CurrentGrade, current_grades, grade_histories
 

@@ -15,8 +15,8 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLField,
     GraphQLError,
+    GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
@@ -28,8 +28,8 @@ from graphql import (
     ValidationRule,
     value_from_ast_untyped,
 )
-from graphql.type.definition import GraphQLOutputType
 from graphql.execution.values import get_variable_values
+from graphql.type.definition import GraphQLOutputType
 from strawberry.extensions import SchemaExtension
 
 from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
@@ -187,13 +187,19 @@ class OverloadingRule(ValidationRule):
         repeated = sorted(key for key, count in counts.items() if count > MAX_REPEATS)
         if repeated:
             self.report_error(
-                GraphQLError(f"`{repeated[0]}` is selected more than {MAX_REPEATS} times.", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+                GraphQLError(
+                    f"`{repeated[0]}` is selected more than {MAX_REPEATS} times.",
+                    node,
+                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                )
             )
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         if len(node.directives or ()) > MAX_DIRECTIVES:
             self.report_error(
-                GraphQLError(f"More than {MAX_DIRECTIVES} directives on one field.", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+                GraphQLError(
+                    f"More than {MAX_DIRECTIVES} directives on one field.", node, extensions={"code": "GRAPHQL_VALIDATION_FAILED"}
+                )
             )
 
 

@@ -7,9 +7,9 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from resolvers.directory.organization import Saved
 from resolvers.core.outcomes import Problem as ProblemRaised
 from resolvers.core.outcomes import ProblemCode as Code
+from resolvers.directory.organization import Saved
 from schema.core.context import Info
 from schema.directory.mediator import Mediator
 from schema.directory.organization import Organization

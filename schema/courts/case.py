@@ -41,6 +41,7 @@ READ = Scope.ROSTER_READ
 CASE_ID = Annotated[strawberry.ID, strawberry.argument(description="The case's registry id.")]
 FIRST = Annotated[int | None, strawberry.argument(description="Page size: 20 when omitted, at most 100.")]
 AFTER = Annotated[str | None, strawberry.argument(description="An `endCursor` to continue after.")]
+IN_DIVISION = Annotated[str | None, strawberry.argument(description="Mediators of organizations in this division.")]
 
 
 @strawberry.type(description="A case referred to a mediator, as the registry keeps it: metadata only.")
@@ -165,7 +166,7 @@ class CaseQuery:
         self, info: Info,
         agency_id: Annotated[strawberry.ID | None, strawberry.argument(description="The referring agency.")] = None,
         mediator_id: Annotated[strawberry.ID | None, strawberry.argument(description="The mediator.")] = None,
-        jurisdiction: Annotated[str | None, strawberry.argument(description="Mediators of organizations in this division.")] = None,
+        jurisdiction: IN_DIVISION = None,
         stage: Annotated[Stage | None, strawberry.argument(description="Only cases at this stage.")] = None,
         first: FIRST = None, after: AFTER = None,
     ) -> CaseConnection:
@@ -175,7 +176,7 @@ class CaseQuery:
     async def overdue_cases(
         self, info: Info,
         agency_id: Annotated[strawberry.ID | None, strawberry.argument(description="The referring court or partner.")] = None,
-        jurisdiction: Annotated[str | None, strawberry.argument(description="Mediators of organizations in this division.")] = None,
+        jurisdiction: IN_DIVISION = None,
         first: FIRST = None, after: AFTER = None,
     ) -> CaseConnection:
         return await _page(info, agency_id, None, jurisdiction, None, True, first, after)

@@ -10,6 +10,10 @@ import strawberry
 
 from auth.scopes import Scope
 from resolvers.courts import case
+from schema.core.context import Info
+from schema.core.enums import Specialty
+from schema.core.payloads import PROBLEMS, AnyProblem, outcome
+from schema.core.permissions import protected
 from schema.courts.case import (
     AgreementForm,
     ConfirmationStatus,
@@ -19,11 +23,7 @@ from schema.courts.case import (
     Procedure,
     Referral,
 )
-from schema.core.context import Info
-from schema.core.enums import Specialty
 from schema.roster.filing import KEY, raw, writer
-from schema.core.payloads import PROBLEMS, AnyProblem, outcome
-from schema.core.permissions import protected
 
 WRITE = Scope.CASES_WRITE
 

@@ -10,17 +10,16 @@ import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
-from resolvers.courts import invitation
-from resolvers.courts import invited_list
+from resolvers.courts import invitation, invited_list
 from resolvers.courts.invited_list import InvitedEntry as EntryRecord
-from schema.directory.agency import Agency, agency_of
 from schema.core.context import Info
 from schema.core.enums import Specialty
-from schema.roster.filing import KEY, raw, writer
-from schema.directory.mediator import Mediator
-from schema.directory.organization import Organization
 from schema.core.payloads import PROBLEMS, outcome
 from schema.core.permissions import protected
+from schema.directory.agency import Agency, agency_of
+from schema.directory.mediator import Mediator
+from schema.directory.organization import Organization
+from schema.roster.filing import KEY, raw, writer
 
 InvitedHow = invitation.InvitedHow
 strawberry.enum(

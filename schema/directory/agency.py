@@ -8,8 +8,8 @@ from resolvers.directory.agency import AgencyKind as Kind
 from resolvers.directory.agency import AgencyRecord
 from schema.core.context import Info
 from schema.core.enums import AgencyKind, CourtLevel
-from schema.directory.jurisdiction import Jurisdiction, jurisdiction_of
 from schema.core.node import Node
+from schema.directory.jurisdiction import Jurisdiction, jurisdiction_of
 
 
 @strawberry.interface(description="An agency that works with the registry.")

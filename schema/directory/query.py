@@ -6,35 +6,35 @@ from typing import Annotated
 
 import strawberry
 
+from auth.scopes import Scope
+from resolvers.core.pagination import page_request
+from resolvers.core.vocabulary import Direction as Dir
+from resolvers.core.vocabulary import Order as Ord
 from resolvers.directory.agency import AgencyKind as Kind
 from resolvers.directory.agency import list_agencies
 from resolvers.directory.jurisdiction import list_jurisdictions
 from resolvers.directory.mediator import list_mediators
 from resolvers.directory.node import node_kind
 from resolvers.directory.organization import list_organizations
-from resolvers.core.pagination import page_request
-from resolvers.core.vocabulary import Direction as Dir
-from resolvers.core.vocabulary import Order as Ord
-from auth.scopes import Scope
-from schema.grades import grading
-from schema.grades.assessment import AssessmentQuery
-from schema.courts.case import CaseQuery
-from schema.directory.agency import Agency, Court, agency_from_record
 from schema.audit.trail import TRAIL_DESCRIPTION
 from schema.audit.trail import audit_trail as audit_trail_resolver
 from schema.core.connection import AFTER, FIRST, Connection, connection
 from schema.core.context import Info
 from schema.core.enums import AgencyKind, CourtLevel, Direction, JurisdictionLevel, Order
-from schema.directory.inputs import MediatorFilter, OrganizationFilter
+from schema.core.node import Node
+from schema.core.permissions import protected
+from schema.courts.case import CaseQuery
 from schema.courts.invitation import InvitationQuery
+from schema.directory.agency import Agency, Court, agency_from_record
+from schema.directory.inputs import MediatorFilter, OrganizationFilter
+from schema.directory.jurisdiction import Jurisdiction, jurisdiction_of
+from schema.directory.mediator import Mediator
+from schema.directory.organization import Organization
+from schema.grades import grading
+from schema.grades.assessment import AssessmentQuery
 from schema.notices.notice import NoticeQuery
 from schema.partners.registration import RegistrationQuery
 from schema.reports.jurisdiction import ReportQuery
-from schema.directory.jurisdiction import Jurisdiction, jurisdiction_of
-from schema.directory.mediator import Mediator
-from schema.core.node import Node
-from schema.directory.organization import Organization
-from schema.core.permissions import protected
 
 ORDER = Annotated[Order, strawberry.argument(description="Sort by name (default) or by last update.")]
 DIRECTION = Annotated[Direction, strawberry.argument(description="Ascending (default) or descending.")]

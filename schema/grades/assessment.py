@@ -27,9 +27,9 @@ from resolvers.grades.assessment import (
 )
 from resolvers.roster.filing import Writer
 from schema.core.context import Info
-from schema.roster.filing import KEY, raw, writer
 from schema.core.payloads import PROBLEMS, AnyProblem, outcome
 from schema.core.permissions import protected
+from schema.roster.filing import KEY, raw, writer
 
 strawberry.enum(
     AssessmentStatus,
@@ -155,7 +155,9 @@ class GradeAppealResolutionInput:
 
 @strawberry.input(description="The decision conferring the grade after the notice.")
 class GradeDecisionInput:
-    validity_years: int = strawberry.field(default=grade_decision.VALIDITY_YEARS, description="Years the grade is valid (1 to 5).")
+    validity_years: int = strawberry.field(
+        default=grade_decision.VALIDITY_YEARS, description="Years the grade is valid (1 to 5)."
+    )
     reassessment_years: int = strawberry.field(
         default=grade_decision.REASSESSMENT_YEARS, description="Years until the next assessment is due (1 to 5)."
     )

@@ -17,9 +17,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.grades import grading
-
-from resolvers.grades import training
+from resolvers.grades import grading, training
 from resolvers.grades.grading import Criterion
 from resolvers.grades.grading import GradeScheme as SchemeData
 from schema.core.connection import AFTER, FIRST
@@ -86,7 +84,9 @@ class GradeCheck:
     def of(cls, check: grading.GradeCheck | None) -> GradeCheck | None:
         if check is None:
             return None
-        criteria = [CriterionCheck(criterion=c.criterion, required=c.required, actual=c.actual, passed=c.passed) for c in check.criteria]
+        criteria = [
+            CriterionCheck(criterion=c.criterion, required=c.required, actual=c.actual, passed=c.passed) for c in check.criteria
+        ]
         return cls(grade=check.grade, rank=check.rank, qualified=check.qualified, criteria=criteria)
 
 

@@ -20,7 +20,8 @@ from schema.directory.organization import Organization
 READ = Scope.ROSTER_READ
 
 
-NoticeKind = strawberry.enum(notice.NoticeKind, description="What a notice tells.")
+NoticeKind = notice.NoticeKind
+strawberry.enum(NoticeKind, description="What a notice tells.")
 
 
 @strawberry.type(description="Something the registry told the calling agency: a committee filed under its guidance,"

@@ -9,19 +9,19 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
-from resolvers.partners import registration
 from resolvers.core.pagination import page_request
-from resolvers.partners.registration import ProvinceCount, RegistrationRecord
 from resolvers.core.vocabulary import Direction as Dir
 from resolvers.core.vocabulary import Order as Ord
-from schema.directory.agency import Agency, agency_of
+from resolvers.partners import registration
+from resolvers.partners.registration import ProvinceCount, RegistrationRecord
 from schema.core.connection import AFTER, FIRST, Connection, connection
 from schema.core.context import Info
 from schema.core.enums import Direction, Order, RecordStatus
+from schema.core.permissions import protected
+from schema.directory.agency import Agency, agency_of
 from schema.directory.jurisdiction import Jurisdiction, jurisdiction_of
 from schema.directory.mediator import Mediator
 from schema.directory.organization import Organization
-from schema.core.permissions import protected
 
 RegistrationStatus = registration.RegistrationStatus
 strawberry.enum(

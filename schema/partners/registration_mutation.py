@@ -8,12 +8,14 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
-from resolvers.partners import mediator_registration
-from resolvers.partners import registration
-from resolvers.partners.mediator_registration import Registered, RowsRefused
-from resolvers.directory.organization import Saved
 from resolvers.core.outcomes import ProblemCode
+from resolvers.directory.organization import Saved
+from resolvers.partners import mediator_registration, registration
+from resolvers.partners.mediator_registration import Registered, RowsRefused
 from schema.core.context import Info
+from schema.core.payloads import PROBLEMS, Problem, outcome
+from schema.core.permissions import protected
+from schema.partners.registration import Registration
 from schema.roster.filing import (
     KEY,
     MediatorAmendment,
@@ -24,9 +26,6 @@ from schema.roster.filing import (
     raw,
     writer,
 )
-from schema.core.payloads import PROBLEMS, Problem, outcome
-from schema.core.permissions import protected
-from schema.partners.registration import Registration
 
 ID = Annotated[strawberry.ID, strawberry.argument(description="The registration's (the record's) registry id.")]
 VERSION = Annotated[int, strawberry.argument(description="The `version` the caller read; a stale one is refused.")]

@@ -13,22 +13,22 @@ from typing import Annotated
 import strawberry
 
 from auth.scopes import Scope
+from resolvers.core.pagination import page_request
 from resolvers.courts import finder
 from resolvers.reports import jurisdiction as data
-from resolvers.core.pagination import page_request
+from schema.core.connection import AFTER, FIRST, Connection, connection
+from schema.core.context import Info
+from schema.core.enums import Background, Employment, OrganizationKind, Specialty
+from schema.core.permissions import protected
+from schema.courts.case import reader as case_reader
+from schema.directory.mediator import Mediator
+from schema.directory.organization import Organization
 from schema.reports.agency import (
     ReportCaseFigures,
     ReportStatusCount,
     court_report,
     partner_report,
 )
-from schema.courts.case import reader as case_reader
-from schema.core.connection import AFTER, FIRST, Connection, connection
-from schema.core.context import Info
-from schema.core.enums import Background, Employment, OrganizationKind, Specialty
-from schema.directory.mediator import Mediator
-from schema.directory.organization import Organization
-from schema.core.permissions import protected
 
 CompositionRule = data.CompositionRule
 strawberry.enum(CompositionRule, description="A composition rule of the People's Mediation Law (Art 8) for committees.")

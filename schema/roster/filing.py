@@ -8,10 +8,9 @@ from typing import Annotated, Any
 import strawberry
 
 from auth.scopes import Scope
-from resolvers.roster import credential
-from resolvers.directory import mediator
-from resolvers.directory import organization
+from resolvers.directory import mediator, organization
 from resolvers.grades import training
+from resolvers.roster import credential
 from resolvers.roster.filing import Transition, Writer, writer_for
 from schema.core.context import Info
 from schema.core.enums import Background, Employment, MembershipRole, OrganizationKind, Specialty, TrainingForm, TrainingTopic
@@ -161,7 +160,9 @@ async def mediator_status(
 class FilingMutation:
     @protected(WRITE, "File an organization with the caller's bureau, or keep it as a draft (PENDING).")
     async def file_organization(
-        self, info: Info, input: Annotated[OrganizationInput, strawberry.argument(description="The organization.")], idempotency_key: KEY = None,
+        self, info: Info,
+        input: Annotated[OrganizationInput, strawberry.argument(description="The organization.")],
+        idempotency_key: KEY = None,
         draft: Annotated[bool, strawberry.argument(description="Keep as PENDING; file later.")] = False,
     ) -> OrganizationPayload:
         write = organization.file_organization(writer(info), raw(input), draft=draft, idempotency_key=idempotency_key)
@@ -169,7 +170,9 @@ class FilingMutation:
 
     @protected(WRITE, "Change an organization's details.")
     async def amend_organization(
-        self, info: Info, id: ID, version: VERSION, input: Annotated[OrganizationAmendment, strawberry.argument(description="What to change.")], idempotency_key: KEY = None
+        self, info: Info, id: ID, version: VERSION,
+        input: Annotated[OrganizationAmendment, strawberry.argument(description="What to change.")],
+        idempotency_key: KEY = None,
     ) -> OrganizationPayload:
         write = organization.amend_organization(writer(info), str(id), version, raw(input), idempotency_key=idempotency_key)
         return await outcome(write, lambda saved: organization_saved(info, saved))
@@ -198,7 +201,10 @@ class FilingMutation:
 
     @protected(WRITE, "File a mediator with a first membership.")
     async def file_mediator(
-        self, info: Info, input: Annotated[MediatorInput, strawberry.argument(description="The mediator.")], membership: Annotated[MembershipInput, strawberry.argument(description="The first membership.")], idempotency_key: KEY = None
+        self, info: Info,
+        input: Annotated[MediatorInput, strawberry.argument(description="The mediator.")],
+        membership: Annotated[MembershipInput, strawberry.argument(description="The first membership.")],
+        idempotency_key: KEY = None,
     ) -> MediatorPayload:
         write = mediator.file_mediator(
             writer(info), raw(input), raw(membership), hash_key=info.context.hash_key, idempotency_key=idempotency_key
@@ -207,14 +213,18 @@ class FilingMutation:
 
     @protected(WRITE, "Change a mediator's details.")
     async def amend_mediator(
-        self, info: Info, id: ID, version: VERSION, input: Annotated[MediatorAmendment, strawberry.argument(description="What to change.")], idempotency_key: KEY = None
+        self, info: Info, id: ID, version: VERSION,
+        input: Annotated[MediatorAmendment, strawberry.argument(description="What to change.")],
+        idempotency_key: KEY = None,
     ) -> MediatorPayload:
         write = mediator.amend_mediator(writer(info), str(id), version, raw(input), idempotency_key=idempotency_key)
         return await outcome(write, lambda saved: mediator_saved(info, saved))
 
     @protected(WRITE, "Add a membership to a mediator.")
     async def add_membership(
-        self, info: Info, mediator_id: MEDIATOR_ID, input: Annotated[MembershipInput, strawberry.argument(description="The membership.")], idempotency_key: KEY = None
+        self, info: Info, mediator_id: MEDIATOR_ID,
+        input: Annotated[MembershipInput, strawberry.argument(description="The membership.")],
+        idempotency_key: KEY = None,
     ) -> MediatorPayload:
         write = mediator.add_membership(writer(info), str(mediator_id), raw(input), idempotency_key=idempotency_key)
         return await outcome(write, lambda saved: mediator_saved(info, saved))
@@ -248,7 +258,9 @@ class FilingMutation:
 
     @protected(WRITE, "Record a credential a mediator holds (unverified until a bureau verifies it).")
     async def add_credential(
-        self, info: Info, mediator_id: MEDIATOR_ID, input: Annotated[CredentialInput, strawberry.argument(description="The credential.")], idempotency_key: KEY = None
+        self, info: Info, mediator_id: MEDIATOR_ID,
+        input: Annotated[CredentialInput, strawberry.argument(description="The credential.")],
+        idempotency_key: KEY = None,
     ) -> CredentialPayload:
         write = credential.add_credential(writer(info), str(mediator_id), raw(input), idempotency_key=idempotency_key)
         return await outcome(write, credential_saved)
@@ -259,7 +271,11 @@ class FilingMutation:
         return await outcome(write, credential_saved)
 
     @protected(Scope.TRAINING_WRITE, "Record one training course for many mediators at once.")
-    async def record_training(self, info: Info, input: Annotated[TrainingInput, strawberry.argument(description="The course and its attendees.")], idempotency_key: KEY = None) -> TrainingPayload:
+    async def record_training(
+        self, info: Info,
+        input: Annotated[TrainingInput, strawberry.argument(description="The course and its attendees.")],
+        idempotency_key: KEY = None,
+    ) -> TrainingPayload:
         write = training.record_training(writer(info), raw(input), idempotency_key=idempotency_key)
         return await outcome(write, training_recorded)
 

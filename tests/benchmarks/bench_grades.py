@@ -3,10 +3,10 @@
     python tests/benchmarks/bench_grades.py --mediators 100000 [--heap 2g]
 
 Starts its own embedded graph server in a temporary directory, imports the synthetic district roster of
-`bench_import.py` (committees of 5 in Wuhou district), gives every mediator a start of service up to ten years back, a case history (most a handful of
-closed cases, one in ten more than fifty) and training attendance, then times `bulk_assess` for the district
-under each shipped scheme, splitting the graph statement from the grading of its rows. Prints the figures
-and cleans up. Not collected by pytest (its name is no test_*.py).
+`bench_import.py` (committees of 5 in Wuhou district), gives every mediator a start of service up to ten years
+back, a case history (most a handful of closed cases, one in ten more than fifty) and training attendance,
+then times `bulk_assess` for the district under each shipped scheme, splitting the graph statement from the
+grading of its rows. Prints the figures and cleans up. Not collected by pytest (its name is no test_*.py).
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ async def given_history(graph: Graph, today: datetime.date) -> dict[str, int]:
         rows = [{"id": id, "court": courts[n % len(courts)], **history(rng, today)} for n, id in enumerate(ids[at : at + BATCH])]
         await graph.write(
             "UNWIND $rows AS row MATCH (m:Mediator {id: row.id})-[r:MEMBER_OF]->() SET r.since = row.since"
-            " WITH m, row MATCH (c:Court {id: row.court}) UNWIND row.cases AS k CREATE (m)-[:HANDLED {caseCode: randomUUID(), caseType: 'FAMILY',"
+            " WITH m, row MATCH (c:Court {id: row.court}) UNWIND row.cases AS k"
+            " CREATE (m)-[:HANDLED {caseCode: randomUUID(), caseType: 'FAMILY',"
             " acceptedAt: k.closedAt - duration({days: 20}), closedAt: k.closedAt, outcome: k.outcome,"
             " agreementForm: k.agreementForm}]->(c)",
             rows=rows,

@@ -128,7 +128,9 @@ async def bench_agencies(graph: Graph, county: str) -> None:
     expiring = await timed("expiring invitations", lambda: court.expiring(20))
     cases = await timed("cases", court.cases)
     print(f"  = {invited.mediators:,} invited mediators, {expiring.total:,} expiring, {cases.closed:,} closed cases")
-    found = await partner_report(graph, partner_id=str(partner[0]["id"]), jurisdiction=None, start=None, end=None, viewer=NATIONAL)
+    found = await partner_report(
+        graph, partner_id=str(partner[0]["id"]), jurisdiction=None, start=None, end=None, viewer=NATIONAL
+    )
     assert found is not None
     print(f"partnerReport({found.name}):")
     registrations = await timed("registrations by status and province", found.registrations)
@@ -149,7 +151,10 @@ async def bench_finder(graph: Graph, county: str, province: str) -> None:
     ]
     print("findMediators (a page of 20, then totalCount):")
     for label, filters in combinations:
-        listing = await timed(f"{label} (page)", lambda filters=filters: find_mediators(graph, page=PageRequest(first=20), viewer=NATIONAL, **filters))
+        listing = await timed(
+            f"{label} (page)",
+            lambda filters=filters: find_mediators(graph, page=PageRequest(first=20), viewer=NATIONAL, **filters),
+        )
         total = await timed(f"{label} (count)", listing.count)
         print(f"  = {len(listing.page.items)} on the page, {total:,} in all")
 

@@ -3,15 +3,16 @@
     python tests/benchmarks/bench_seed.py --scale 0.1 [--workers 2] [--merge] [--heap 2g] [--data-dir /tmp/x]
 
 Starts its own embedded graph server in a temporary directory (or `--data-dir`, which must not exist and is
-deleted afterwards), migrates it, runs the generator, prints rows per second, the peak resident memory of the server and of Python (this process and
-its generator processes) and the size of the data directory. Not collected by pytest (its name is no test_*.py).
+deleted afterwards), migrates it, runs the generator, prints rows per second, the peak resident memory of the
+server and of Python (this process and its generator processes) and the size of the data directory. Not
+collected by pytest (its name is no test_*.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
+import os
 import resource
 import shutil
 import tempfile
