@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
-from app import Settings, cli, create_app
+from app import Settings, create_app
+from cli import cli
 from graph.core.driver import Graph
 from schema.core.build import build_schema
 from seed.demo import load_demo

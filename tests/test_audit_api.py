@@ -11,7 +11,7 @@ import pytest
 from neo4j import GraphDatabase
 from typer.testing import CliRunner
 
-from app import cli
+from cli import cli
 from graph.audit.trail import Actor, Change, record_changes
 from graph.core.driver import Graph, open_graph
 from graph.core.embedded import EmbeddedServer

@@ -55,11 +55,11 @@ def imports_of(path: Path) -> set[str]:
 
 
 FORBIDDEN = {
-    "graph": {"strawberry", "schema", "resolvers", "auth", "seed", "app"},
-    "auth": {"strawberry", "schema", "resolvers", "seed", "app"},
-    "resolvers": {"strawberry", "schema", "neo4j", "seed", "app"},
-    "schema": {"neo4j", "graph", "seed", "app"},
-    "seed": {"strawberry", "schema", "neo4j", "app"},
+    "graph": {"strawberry", "schema", "resolvers", "auth", "seed", "app", "cli"},
+    "auth": {"strawberry", "schema", "resolvers", "seed", "app", "cli"},
+    "resolvers": {"strawberry", "schema", "neo4j", "seed", "app", "cli"},
+    "schema": {"neo4j", "graph", "seed", "app", "cli"},
+    "seed": {"strawberry", "schema", "neo4j", "app", "cli"},
 }
 
 
@@ -81,7 +81,7 @@ def test_cypher_lives_only_in_graph() -> None:
         for layer in ("schema", "resolvers", "auth", "seed")
         for path in (ROOT / layer).rglob("*.py")
         if any(keyword in path.read_text(encoding="utf-8") for keyword in keywords)
-    ] + [name for name in ("app.py",) if any(k in (ROOT / name).read_text(encoding="utf-8") for k in keywords)]
+    ] + [name for name in ("app.py", "cli.py") if any(k in (ROOT / name).read_text(encoding="utf-8") for k in keywords)]
 
     assert offenders == []
 
@@ -121,7 +121,7 @@ def test_no_query_text_is_built_from_values() -> None:
 
 
 MODULE_LINES = 400
-OVER_TODAY: dict[str, int] = {"app.py": 572, "seed/generator.py": 439}
+OVER_TODAY: dict[str, int] = {"seed/generator.py": 439}
 """Modules already past the limit, each with the most it may hold until it is split (issue 13): a ratchet."""
 
 
@@ -130,7 +130,7 @@ def test_modules_stay_small() -> None:
         str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
         for layer in ("graph", "resolvers", "schema", "auth", "seed", "bench")
         for path in (ROOT / layer).rglob("*.py")
-    } | {"app.py": len((ROOT / "app.py").read_text(encoding="utf-8").splitlines())}
+    } | {name: len((ROOT / name).read_text(encoding="utf-8").splitlines()) for name in ("app.py", "cli.py")}
 
     over = {name: n for name, n in sizes.items() if n > OVER_TODAY.get(name, MODULE_LINES)}
 
