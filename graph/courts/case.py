@@ -27,8 +27,9 @@ from pydantic import Field
 
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord
+from graph.core.terms import current, in_force
 from graph.core.viewer import Viewer
-from graph.grades.assessment import CURRENT_GRADE
+from graph.grades.assessment import CURRENT_GRADE, NO_GRADE_RANK
 from graph.roster.filing import Tx
 
 
@@ -107,14 +108,11 @@ async def referral_facts(graph: Graph, tx: Tx, *, mediator: str, agency: str, on
         tx,
         "MATCH (m:Mediator {id: $mediator}), (a:Agency {id: $agency})"
         " RETURN m.status AS status, a.kind AS kind, a.name AS agencyName, a.courtCode AS courtCode,"
-        " EXISTS { (a)-[r:INVITES]->(m) WHERE r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on }"
-        " OR EXISTS { (a)-[r:INVITES]->(:Organization)<-[s:MEMBER_OF]-(m) WHERE r.status = 'ACTIVE'"
-        " AND r.since <= $on AND r.until >= $on AND s.since <= $on AND (s.until IS NULL OR s.until >= $on) }"
-        " OR EXISTS { (a)-[:ADOPTS]->(:Court)-[r:INVITES]->(m) WHERE r.status = 'ACTIVE' AND r.since <= $on"
-        " AND r.until >= $on }"
+        " EXISTS { (a)-[r:INVITES]->(m) WHERE " + in_force("r") + " }"
+        " OR EXISTS { (a)-[r:INVITES]->(:Organization)<-[s:MEMBER_OF]-(m) WHERE " + in_force("r") + " AND " + current("s") + " }"
+        " OR EXISTS { (a)-[:ADOPTS]->(:Court)-[r:INVITES]->(m) WHERE " + in_force("r") + " }"
         " OR EXISTS { (a)-[:ADOPTS]->(:Court)-[r:INVITES]->(:Organization)<-[s:MEMBER_OF]-(m)"
-        " WHERE r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on AND s.since <= $on"
-        " AND (s.until IS NULL OR s.until >= $on) } AS invited,"
+        " WHERE " + in_force("r") + " AND " + current("s") + " } AS invited,"
         " EXISTS { (m)-[:AFFILIATED_WITH]->(a) } OR EXISTS { (m)-[:MEMBER_OF]->(:Organization)-[:AFFILIATED_WITH]->(a) }"
         " AS affiliated",
         mediator=mediator,
@@ -291,9 +289,8 @@ async def recommendation_candidates(
         "MATCH (c:Court {id: $court})"
         " WITH c, [c] + [(c)-[:ADOPTS]->(h:Court) | h] AS sources"
         " UNWIND sources AS s"
-        " MATCH (s)-[r:INVITES]->(t) WHERE r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on"
-        " WITH r, t, [(t)<-[ms:MEMBER_OF]-(p:Mediator) WHERE t:Organization AND ms.since <= $on"
-        " AND (ms.until IS NULL OR ms.until >= $on) | p] AS members"
+        " MATCH (s)-[r:INVITES]->(t) WHERE " + in_force("r") +
+        " WITH r, t, [(t)<-[ms:MEMBER_OF]-(p:Mediator) WHERE t:Organization AND " + current("ms") + " | p] AS members"
         " UNWIND CASE WHEN t:Mediator THEN [t] ELSE members END AS n"
         " WITH n, r WHERE n.status = 'FILED' AND ($language IS NULL OR $language IN coalesce(n.languages, []))"
         " AND ($jurisdiction IS NULL OR EXISTS { (n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)"
@@ -308,7 +305,7 @@ async def recommendation_candidates(
         " size([x IN handled WHERE x.closedAt >= $since]) AS closed,"
         " size([x IN handled WHERE x.closedAt >= $since AND x.outcome = 'AGREEMENT']) AS agreements,"
         " grade.scheme AS gradeScheme, grade.grade AS grade, grade.rank AS gradeRank"
-        " ORDER BY offPanel, otherSpecialty, coalesce(gradeRank, 99), open, name, id LIMIT $limit",
+        " ORDER BY offPanel, otherSpecialty, coalesce(gradeRank, " + NO_GRADE_RANK + "), open, name, id LIMIT $limit",
         court=court,
         caseType=case_type,
         on=on,

@@ -15,10 +15,11 @@ from typing import Any, LiteralString
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Filter, Language
+from graph.core.terms import current, in_force
 from graph.core.viewer import MEDIATOR_IN_FULL, Viewer
 from graph.core.vocabulary import Employment, Specialty
 from graph.directory.mediator import PROJECTION, MediatorRecord
-from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.grades.assessment import CURRENT_GRADE_RANK, NO_GRADE_RANK
 from graph.grades.grading import FIRST_SINCE, PROVINCE, TRAINING_MET, YEAR_COURSES
 from graph.reports.jurisdiction import MEDIATOR_IN_REACH
 
@@ -34,10 +35,10 @@ class MediatorSearch(Filter):
     panel: Specialty | None = None
 
 
-_CURRENT: LiteralString = "m.since <= $today AND (m.until IS NULL OR m.until >= $today)"
+_CURRENT: LiteralString = current("m", "$today")
 
 _INVITED: LiteralString = (
-    " UNWIND [(s)-[r:INVITES]->(t) WHERE r.status = 'ACTIVE' AND r.since <= $today AND r.until >= $today"
+    " UNWIND [(s)-[r:INVITES]->(t) WHERE " + in_force("r", "$today") +
     " AND ($panel IS NULL OR $panel IN r.panels) | t] AS t"
     " WITH DISTINCT t"
     " UNWIND CASE WHEN t:Mediator THEN [t] ELSE [(t)<-[m:MEMBER_OF]-(p:Mediator) WHERE p.status = 'FILED' AND "
@@ -69,7 +70,8 @@ _FILTERS: LiteralString = (
     " AND ($employment IS NULL OR ($vRoster AND n.employment = $employment))"
     " AND ($jurisdiction IS NULL OR EXISTS { (n)-[m:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)"
     "-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) WHERE " + _CURRENT + " })"
-    " WITH n WHERE CASE WHEN $minGrade IS NULL THEN true ELSE coalesce(" + CURRENT_GRADE_RANK + ", 99) <= $minGrade END"
+    " WITH n WHERE CASE WHEN $minGrade IS NULL THEN true"
+    " ELSE coalesce(" + CURRENT_GRADE_RANK + ", " + NO_GRADE_RANK + ") <= $minGrade END"
     " WITH n, CASE WHEN $trainingMet IS NULL THEN null ELSE " + PROVINCE + " END AS province,"
     " CASE WHEN $trainingMet IS NULL THEN null ELSE " + FIRST_SINCE + " END AS firstSince,"
     " CASE WHEN $trainingMet IS NULL THEN [] ELSE " + YEAR_COURSES + " END AS done"

@@ -16,7 +16,8 @@ from pydantic import Field
 
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord
-from graph.grades.assessment import CURRENT_GRADE_RANK
+from graph.core.terms import current, in_force
+from graph.grades.assessment import CURRENT_GRADE_RANK, NO_GRADE_RANK
 from graph.roster.filing import Tx
 
 """`key` is `<courtId>:<version>`: two racing publications of the same number cannot both commit. (A NODE KEY
@@ -60,7 +61,7 @@ async def organization_eligibility(graph: Graph, tx: Tx, *, id: str, on: date) -
         tx,
         "MATCH (o:Organization {id: $id})"
         " RETURN o.status AS status, o.name AS name, COUNT { (o)<-[r:MEMBER_OF]-(m:Mediator)"
-        " WHERE m.status = 'FILED' AND r.since <= $on AND (r.until IS NULL OR r.until >= $on) } AS qualified",
+        " WHERE m.status = 'FILED' AND " + current("r") + " } AS qualified",
         id=id,
         on=on,
     )
@@ -181,15 +182,15 @@ LIST: LiteralString = (
     "MATCH (c:Court {id: $court})"
     " WITH c, [c] + [(c)-[:ADOPTS]->(h:Court) | h] AS sources"
     " UNWIND sources AS s"
-    " MATCH (s)-[r:INVITES]->(t) WHERE r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on"
+    " MATCH (s)-[r:INVITES]->(t) WHERE " + in_force("r") +
     " AND ($panel IS NULL OR $panel IN r.panels)"
     " WITH c, s, r, t, [(t)<-[m:MEMBER_OF]-(p:Mediator) WHERE t:Organization AND p.status = 'FILED'"
-    " AND m.since <= $on AND (m.until IS NULL OR m.until >= $on) | p] AS members"
+    " AND " + current("m") + " | p] AS members"
     " UNWIND [null] + members AS p"
     " WITH c, s, r, t, p, coalesce(p, t) AS n"
     " WHERE ($specialty IS NULL OR $specialty IN coalesce(n.specialties, n.sectors, []))"
     " AND ($language IS NULL OR $language IN coalesce(n.languages, []))"
-    " AND ($grade IS NULL OR (n:Mediator AND coalesce(" + CURRENT_GRADE_RANK + ", $grade + 1) <= $grade))"
+    " AND ($grade IS NULL OR (n:Mediator AND coalesce(" + CURRENT_GRADE_RANK + ", " + NO_GRADE_RANK + ") <= $grade))"
     " AND ($jurisdiction IS NULL"
     " OR EXISTS { (n)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $jurisdiction}) }"
     " OR EXISTS { (n)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->"
@@ -267,10 +268,10 @@ async def inviting_courts(graph: Graph, *, ids: list[str], on: date) -> dict[str
     invited organization (as LIST builds a court's list; adopting courts are not counted)."""
     rows = await graph.read(
         "UNWIND $ids AS id MATCH (m:Mediator {id: id})"
-        " RETURN id, [(c:Court)-[r:INVITES]->(m) WHERE r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on"
+        " RETURN id, [(c:Court)-[r:INVITES]->(m) WHERE " + in_force("r") +
         " | c.id] + [(c:Court)-[r:INVITES]->(:Organization)<-[s:MEMBER_OF]-(m) WHERE m.status = 'FILED'"
-        " AND r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on"
-        " AND s.since <= $on AND (s.until IS NULL OR s.until >= $on) | c.id] AS courts",
+        " AND " + in_force("r") +
+        " AND " + current("s") + " | c.id] AS courts",
         ids=ids,
         on=on,
     )

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from graph.core.driver import Graph
 from graph.core.records import GraphRecord
+from graph.core.terms import overlapping
 from graph.core.viewer import MEDIATOR_IN_FULL, Viewer
 from graph.core.vocabulary import TrainingTopic
 
@@ -230,7 +231,7 @@ async def below_training_hours(
         _ROOT
         + " MATCH (j:Jurisdiction)-[:PART_OF*0..]->(root)"
         " MATCH (n:Mediator)-[a:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j)"
-        " WHERE a.since <= $yearEnd AND (a.until IS NULL OR a.until >= $yearStart)"
+        " WHERE " + overlapping("a", "$yearStart", "$yearEnd") +
         " WITH DISTINCT n" + _HOURS
         + " WHERE NOT " + TRAINING_MET
         + " WITH n, province, hours, topicHours, firstSince ORDER BY n.name, n.id"

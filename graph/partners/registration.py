@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, LiteralString
 
+from graph.core import clock
 from graph.core.driver import Graph, Row
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Choices, Filter, GraphRecord, Tracked
+from graph.core.terms import not_ended
 from graph.core.viewer import MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
 from graph.core.vocabulary import RecordStatus
 from graph.roster.filing import Tx
@@ -254,7 +256,7 @@ _DIRECTORY: LiteralString = (
     " [x IN found | x.id][0..$first] AS ids"
     " UNION ALL "
     "MATCH (:PartnerAgency {id: $partner})<-[:AFFILIATED_WITH]-(o:Organization)<-[r:MEMBER_OF]-(n:Mediator)"
-    " WHERE (r.until IS NULL OR r.until >= date()) AND " + MEDIATOR_IN_FULL +
+    " WHERE " + not_ended("r") + " AND " + MEDIATOR_IN_FULL +
     " MATCH (o)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(p:Jurisdiction {level: 'PROVINCE'})"
     " WITH DISTINCT p.code AS province, n ORDER BY n.name, n.id"
     " WITH province, collect(n) AS found"
@@ -273,5 +275,5 @@ async def partner_exists(graph: Graph, *, partner: str) -> bool:
 
 
 async def partner_directory(graph: Graph, *, partner: str, first: int, viewer: Viewer) -> list[ProvinceCount]:
-    rows = await graph.read(_DIRECTORY, partner=partner, first=first, **viewer.params())
+    rows = await graph.read(_DIRECTORY, partner=partner, first=first, on=clock.today(), **viewer.params())
     return [ProvinceCount.model_validate(row) for row in rows]

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord
+from graph.core.terms import current, in_force
 from graph.core.viewer import Viewer
 from graph.reports.jurisdiction import CASE, CASE_FIGURES, CaseGroup, Period
 
@@ -115,11 +116,11 @@ async def invited_by_panel(
     rows = await graph.read(
         _COURT
         + " WITH x, scope, [x] + [(x)-[:ADOPTS]->(h:Court) | h] AS sources UNWIND sources AS s"
-        " UNWIND [(s)-[r:INVITES]->(t) WHERE r.status = 'ACTIVE' AND r.since <= $on AND r.until >= $on"
+        " UNWIND [(s)-[r:INVITES]->(t) WHERE " + in_force("r") +
         " | {target: t, panels: coalesce(r.panels, [])}] AS invitation"
         " WITH scope, invitation.target AS t, invitation.panels AS panels WHERE " + _TARGET_IN_SCOPE
         + " WITH t, panels, CASE WHEN t:Organization THEN [(t)<-[m:MEMBER_OF]-(p:Mediator) WHERE p.status = 'FILED'"
-        " AND m.since <= $on AND (m.until IS NULL OR m.until >= $on) | p.id] ELSE [t.id] END AS people"
+        " AND " + current("m") + " | p.id] ELSE [t.id] END AS people"
         " UNWIND CASE WHEN size(people) = 0 THEN [null] ELSE people END AS person"
         " UNWIND [null] + panels AS panel"
         " RETURN panel, count(DISTINCT CASE WHEN t:Organization THEN t.id END) AS organizations,"
@@ -220,7 +221,7 @@ async def affiliates_of_partner(
         " UNWIND [null] + organizations + direct AS t"
         " WITH t, scope WHERE t IS NULL OR " + _TARGET_IN_SCOPE
         + " WITH t, CASE WHEN t:Organization THEN [(t)<-[m:MEMBER_OF]-(p:Mediator)"
-        " WHERE m.since <= $on AND (m.until IS NULL OR m.until >= $on) | p.id] WHEN t:Mediator THEN [t.id] ELSE [] END AS people"
+        " WHERE " + current("m") + " | p.id] WHEN t:Mediator THEN [t.id] ELSE [] END AS people"
         " UNWIND [null] + people AS person"
         " RETURN count(DISTINCT CASE WHEN t:Organization THEN t.id END) AS organizations,"
         " count(DISTINCT person) AS mediators",

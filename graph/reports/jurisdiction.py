@@ -20,6 +20,7 @@ from typing import Any, LiteralString
 
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord
+from graph.core.terms import current, overlapping
 from graph.core.viewer import Viewer
 from graph.courts.case import CaseReader
 from graph.grades.assessment import CURRENT_GRADE
@@ -48,13 +49,13 @@ _SUBTREE: LiteralString = (
 _MEDIATORS: LiteralString = (
     _SUBTREE
     + " MATCH (n:Mediator)-[a:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j)"
-    " WHERE a.since <= $end AND (a.until IS NULL OR a.until >= $start)"
+    " WHERE " + overlapping("a", "$start", "$end") +
     " WITH DISTINCT n"
 )
 """The report's mediators: a membership overlapping the period in an organization of the subtree."""
 
 _SEATS: LiteralString = (
-    " WITH o, j, [(o)<-[r:MEMBER_OF]-(m:Mediator) WHERE r.since <= $asOf AND (r.until IS NULL OR r.until >= $asOf)"
+    " WITH o, j, [(o)<-[r:MEMBER_OF]-(m:Mediator) WHERE " + current("r", "$asOf") +
     " AND coalesce(m.status, 'FILED') <> 'DEREGISTERED' | {role: r.role, gender: m.gender, employment: m.employment}]"
     " AS seats"
     " WITH o, j, size(seats) AS members, size([s IN seats WHERE s.role = 'CHAIR']) AS chairs,"

@@ -24,6 +24,7 @@ from pydantic import field_validator
 
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord, in_utc
+from graph.core.terms import overlapping
 from graph.directory.listing import SEP, subtree_range
 from graph.reports.jurisdiction import (
     _SEATS,
@@ -51,10 +52,10 @@ _CODES: LiteralString = (
 
 _BATCH_MEDIATORS: LiteralString = (
     "MATCH (o:Organization) WHERE " + _IN_PROVINCE
-    + " MATCH (o)<-[a:MEMBER_OF]-(n:Mediator) WHERE a.since <= $end AND (a.until IS NULL OR a.until >= $start)"
+    + " MATCH (o)<-[a:MEMBER_OF]-(n:Mediator) WHERE " + overlapping("a", "$start", "$end") +
     " WITH DISTINCT n"
-    " WITH n, reduce(acc = [], ks IN [(n)-[b:MEMBER_OF]->(o:Organization) WHERE b.since <= $end"
-    " AND (b.until IS NULL OR b.until >= $start) AND " + _IN_PROVINCE
+    " WITH n, reduce(acc = [], ks IN [(n)-[b:MEMBER_OF]->(o:Organization) WHERE "
+    + overlapping("b", "$start", "$end") + " AND " + _IN_PROVINCE
     + " | [k IN [o.inProvince, o.inCity, o.inCounty] WHERE k IS NOT NULL | split(k, $sep)[0]]] | acc + ks) AS codes"
     " UNWIND codes AS code WITH DISTINCT n, code WITH n, collect(code) AS codes"
 )

@@ -13,6 +13,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph.core import clock
 from graph.core.driver import Graph, Row
+from graph.core.terms import current
 from graph.core.viewer import IN_REACH, Viewer
 from graph.core.vocabulary import OrganizationKind
 
@@ -139,7 +140,7 @@ async def seats(graph: Graph, tx: Tx, *, organization: str, on: date, without: s
     return await graph.rows(
         tx,
         "MATCH (:Organization {id: $organization})<-[r:MEMBER_OF]-(m:Mediator)"
-        " WHERE r.since <= $on AND (r.until IS NULL OR r.until >= $on)"
+        " WHERE " + current("r") +
         " AND coalesce(m.status, 'FILED') <> 'DEREGISTERED' AND ($without IS NULL OR m.id <> $without)"
         " RETURN r.role AS role, m.gender AS gender, m.employment AS employment, r.since AS since, r.until AS until",
         organization=organization,
@@ -153,7 +154,7 @@ async def filed_organizations_of(graph: Graph, tx: Tx, *, mediator: str, on: dat
     rows = await graph.rows(
         tx,
         "MATCH (:Mediator {id: $mediator})-[r:MEMBER_OF]->(o:Organization {status: 'FILED'})"
-        " WHERE r.since <= $on AND (r.until IS NULL OR r.until >= $on) RETURN DISTINCT o.id AS id ORDER BY id",
+        " WHERE " + current("r") + " RETURN DISTINCT o.id AS id ORDER BY id",
         mediator=mediator,
         on=on,
     )
@@ -229,7 +230,7 @@ async def end_membership(
     rows = await graph.rows(
         tx,
         "MATCH (:Mediator {id: $mediator})-[r:MEMBER_OF]->(:Organization {id: $organization})"
-        " WHERE r.since <= $until AND (r.until IS NULL OR r.until >= $until)"
+        " WHERE " + current("r", "$until") +
         " WITH r LIMIT 1 SET r.until = $until RETURN r {.*} AS props",
         mediator=mediator,
         organization=organization,

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from graph.core import clock
 from graph.core.driver import Graph
 from graph.core.records import GraphRecord
+from graph.core.terms import not_ended
 from graph.core.viewer import AWAITING, MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
 from graph.core.vocabulary import MembershipRole
 from graph.directory.mediator import PROJECTION as MEDIATOR
@@ -47,10 +49,11 @@ async def memberships_of_mediators(
         "UNWIND $ids AS mediatorId"
         " MATCH (:Mediator {id: mediatorId})-[r:MEMBER_OF]->(n:Organization)"
         " WITH mediatorId, r, n, " + ORGANIZATION_IN_FULL + " AS full"
-        " WHERE full OR ((r.until IS NULL OR r.until >= date()) AND NOT " + AWAITING + ")"
+        " WHERE full OR (" + not_ended("r") + " AND NOT " + AWAITING + ")"
         " RETURN mediatorId, " + _TERM + " AS membership, " + ORGANIZATION + " AS organization"
         " ORDER BY r.since DESC, n.id",
         ids=list(ids),
+        on=clock.today(),
         **viewer.params(),
     )
     found: dict[str, list[MediatorMembership]] = {key: [] for key in ids}
@@ -66,10 +69,11 @@ async def members_of_organizations(
         "UNWIND $ids AS organizationId"
         " MATCH (:Organization {id: organizationId})<-[r:MEMBER_OF]-(n:Mediator)"
         " WITH organizationId, r, n, " + MEDIATOR_IN_FULL + " AS full"
-        " WHERE full OR ((r.until IS NULL OR r.until >= date()) AND NOT " + AWAITING + ")"
+        " WHERE full OR (" + not_ended("r") + " AND NOT " + AWAITING + ")"
         " RETURN organizationId, " + _TERM + " AS membership, " + MEDIATOR + " AS mediator"
         " ORDER BY r.role, n.name, n.id",
         ids=list(ids),
+        on=clock.today(),
         **viewer.params(),
     )
     found: dict[str, list[OrganizationMember]] = {key: [] for key in ids}
