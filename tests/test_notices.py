@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.core.driver import Graph
-from graph.roster.filing import Tx, notify_membership_change
+from graph.core.driver import Graph, Tx
+from graph.roster.filing import notify_membership_change
 from tests.conftest import AsAgency
 from tests.test_registration import REGISTER, register_org
 

@@ -17,6 +17,8 @@ from graph.core.health import GraphHealth
 
 T = TypeVar("T")
 Row = dict[str, Any]
+Tx = AsyncManagedTransaction
+"""A transaction that a unit of work runs its statements in (read or write)."""
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
 ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
 VANISHED_RETRIES = 4

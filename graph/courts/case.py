@@ -25,12 +25,11 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
-from graph.core.driver import Graph, Row
+from graph.core.driver import Graph, Row, Tx
 from graph.core.records import GraphRecord
 from graph.core.terms import current, in_force
 from graph.core.viewer import Viewer
 from graph.grades.assessment import CURRENT_GRADE, NO_GRADE_RANK
-from graph.roster.filing import Tx
 
 
 @dataclass(frozen=True, slots=True)

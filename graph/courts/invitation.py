@@ -14,11 +14,10 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
-from graph.core.driver import Graph, Row
+from graph.core.driver import Graph, Row, Tx
 from graph.core.records import GraphRecord
 from graph.core.terms import current, in_force
 from graph.grades.assessment import CURRENT_GRADE_RANK, NO_GRADE_RANK
-from graph.roster.filing import Tx
 
 """`key` is `<courtId>:<version>`: two racing publications of the same number cannot both commit. (A NODE KEY
 over (courtId, version) would do on Neo4j, but ArcadeDB then types both properties as strings.)"""

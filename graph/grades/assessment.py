@@ -23,10 +23,9 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
-from graph.core.driver import Graph, Row
+from graph.core.driver import Graph, Row, Tx
 from graph.core.records import GraphRecord
 from graph.core.viewer import IN_REACH, MEDIATOR_IN_FULL, Viewer
-from graph.roster.filing import Tx
 
 """Schema for migration 9."""
 

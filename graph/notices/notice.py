@@ -15,9 +15,8 @@ from typing import Any, LiteralString
 from pydantic import field_validator
 
 from graph.core import clock
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.records import GraphRecord, in_utc
-from graph.roster.filing import Tx
 
 _TO_BUREAU: LiteralString = (
     "MATCH (n:Organization {id: $organization})-[:LOCATED_IN]->(:Jurisdiction)-[up:PART_OF*0..]->(:Jurisdiction)"

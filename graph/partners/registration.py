@@ -15,13 +15,12 @@ from datetime import datetime
 from typing import Any, LiteralString
 
 from graph.core import clock
-from graph.core.driver import Graph, Row
+from graph.core.driver import Graph, Row, Tx
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Choices, Filter, GraphRecord, Tracked
 from graph.core.terms import not_ended
 from graph.core.viewer import MEDIATOR_IN_FULL, ORGANIZATION_IN_FULL, Viewer
 from graph.core.vocabulary import RecordStatus
-from graph.roster.filing import Tx
 
 """The bureau's queue starts from the PENDING registrations; a replayed bulk call finds its batch."""
 

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from datetime import date
 
 from graph.core import clock
-from graph.core.driver import Graph, Row
+from graph.core.driver import Graph, Row, Tx
 from graph.core.records import GraphRecord
 from graph.core.viewer import IN_REACH, Viewer
-from graph.roster.filing import Tx
 
 NAMESPACE = uuid.UUID("6f1f4d52-3c1e-4a5e-9a7c-5d1b2f0e8a10")
 """The namespace of the seeding's `stable_id`, so imported ids are the ids seeding derives from the same keys."""

@@ -9,15 +9,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
-
 from graph.core import clock
-from graph.core.driver import Graph, Row
+from graph.core.driver import Graph, Row, Tx
 from graph.core.terms import current
 from graph.core.viewer import IN_REACH, Viewer
 from graph.core.vocabulary import OrganizationKind
 
-Tx = AsyncManagedTransaction
 
 async def division_reach(graph: Graph, tx: Tx, *, code: str, viewer: Viewer) -> bool | None:
     """None when no division has the code; otherwise whether the writer may write there."""

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph, UniquenessViolation
+from graph.core.driver import Graph, Tx, UniquenessViolation
 from graph.core.records import native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RecordStatus
 from graph.courts import case as store
 from graph.courts.case import CaseFilter, CaseReader, CaseRecord
-from graph.roster.filing import Tx
 from resolvers.core import clock
 from resolvers.core.errors import InputError
 from resolvers.core.outcomes import (
@@ -31,6 +30,7 @@ from resolvers.core.outcomes import (
     not_found,
 )
 from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
+from resolvers.core.write import Writer, unit_of_work, validated
 from resolvers.courts.case_code import CaseCodeError, foreign_court, parse_case_code
 from resolvers.courts.case_rules import (
     Acceptance,
@@ -47,7 +47,6 @@ from resolvers.courts.case_rules import (
     referral_props,
 )
 from resolvers.directory.jurisdiction import known_code
-from resolvers.roster.filing import Writer, unit_of_work, validated
 
 REFERRING = (AgencyKind.COURT, AgencyKind.PARTNER_AGENCY)
 

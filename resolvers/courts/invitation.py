@@ -14,11 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.records import native
 from graph.core.vocabulary import AgencyKind, RecordStatus, Specialty
 from graph.courts import invitation as store
-from graph.roster.filing import Tx
 from resolvers.core import clock
 from resolvers.core.outcomes import (
     FieldProblem,
@@ -27,7 +26,7 @@ from resolvers.core.outcomes import (
     invalid,
     not_found,
 )
-from resolvers.roster.filing import Writer, unit_of_work, validated
+from resolvers.core.write import Writer, unit_of_work, validated
 
 PANELS: tuple[Specialty, ...] = (
     Specialty.FAMILY, Specialty.LABOUR, Specialty.ROAD_TRAFFIC, Specialty.FINANCIAL_CONSUMER,

@@ -17,18 +17,17 @@ from typing import Any
 
 from graph.audit.hashing import canonical
 from graph.audit.trail import Change
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.records import native
 from graph.core.vocabulary import AgencyKind, Specialty
 from graph.courts import invitation as store
 from graph.courts.invitation import InvitedEntry, ListFilter
-from graph.roster.filing import Tx
 from resolvers.core import clock
 from resolvers.core.errors import InputError
 from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
+from resolvers.core.write import Writer, unit_of_work
 from resolvers.courts.invitation import PANELS
 from resolvers.directory.jurisdiction import known_code
-from resolvers.roster.filing import Writer, unit_of_work
 
 __all__ = ["InvitedEntry"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.page import PageRequest
 from graph.core.records import Language, native
 from graph.core.viewer import Viewer
@@ -37,7 +37,6 @@ from graph.grades.training import (
 )
 from graph.roster.credential import CredentialRecord, credentials_of_mediators
 from graph.roster.filing import (
-    Tx,
     create_mediator,
     create_membership,
     end_membership,
@@ -61,6 +60,7 @@ from resolvers.core.identifiers import (
     identity_hash,
     parse_resident_id,
 )
+from resolvers.core.lifecycle import Transition, next_status
 from resolvers.core.outcomes import (
     FieldProblem,
     conflict,
@@ -70,18 +70,11 @@ from resolvers.core.outcomes import (
     stale,
 )
 from resolvers.core.pagination import Listing, build_filter
+from resolvers.core.write import Writer, checked_state, unit_of_work, validated
 from resolvers.courts.finder import valid_grade_rank
 from resolvers.directory.jurisdiction import known_division
 from resolvers.directory.organization import Saved, require_composition
 from resolvers.roster.composition import term_problems
-from resolvers.roster.filing import (
-    Transition,
-    Writer,
-    checked_state,
-    next_status,
-    unit_of_work,
-    validated,
-)
 
 __all__ = [
     "CompletedTraining",

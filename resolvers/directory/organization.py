@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.page import PageRequest
 from graph.core.records import native
 from graph.core.viewer import Viewer
@@ -31,7 +31,6 @@ from graph.directory.organization import (
     organizations_by_id,
 )
 from graph.roster.filing import (
-    Tx,
     create_organization,
     division_reach,
     move_organization,
@@ -45,6 +44,7 @@ from graph.roster.membership import OrganizationMember, members_of_organizations
 from resolvers.core import clock
 from resolvers.core.errors import InputError
 from resolvers.core.identifiers import IdentifierError, parse_credit_code
+from resolvers.core.lifecycle import Transition, next_status
 from resolvers.core.outcomes import (
     FieldProblem,
     Problem,
@@ -55,16 +55,9 @@ from resolvers.core.outcomes import (
     stale,
 )
 from resolvers.core.pagination import Listing, build_filter
+from resolvers.core.write import Writer, checked_state, unit_of_work, validated
 from resolvers.directory.jurisdiction import known_code, known_division
 from resolvers.roster.composition import Seat, composition_problems
-from resolvers.roster.filing import (
-    Transition,
-    Writer,
-    checked_state,
-    next_status,
-    unit_of_work,
-    validated,
-)
 
 __all__ = [
     "OrganizationKind",

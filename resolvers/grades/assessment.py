@@ -30,13 +30,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.records import camel, native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RecordStatus
 from graph.grades import assessment as store
 from graph.grades.assessment import AssessmentRecord, CurrentGrade
-from graph.roster.filing import Tx
 from resolvers.core import clock
 from resolvers.core.outcomes import (
     FieldProblem,
@@ -46,9 +45,9 @@ from resolvers.core.outcomes import (
     invalid,
     stale,
 )
+from resolvers.core.write import Writer, checked_state, unit_of_work, validated
 from resolvers.directory.mediator import writable_mediator
 from resolvers.grades.grading import SCHEMES
-from resolvers.roster.filing import Writer, checked_state, unit_of_work, validated
 
 __all__ = ["AssessmentRecord", "CurrentGrade"]
 

@@ -15,11 +15,12 @@ from pydantic import Field
 
 from graph.audit.hashing import canonical
 from graph.audit.trail import Change
+from graph.core.driver import Tx
 from graph.core.records import native
 from graph.grades import assessment as store
-from graph.roster.filing import Tx
 from resolvers.core import clock
 from resolvers.core.outcomes import FieldProblem, invalid, stale
+from resolvers.core.write import Writer, unit_of_work, validated
 from resolvers.courts.invitation import years_after
 from resolvers.grades.assessment import (
     WRITERS,
@@ -33,7 +34,6 @@ from resolvers.grades.assessment import (
     writable_assessment,
 )
 from resolvers.grades.grading import Eligibility, GradeCheck, grade_eligibility
-from resolvers.roster.filing import Writer, unit_of_work, validated
 
 VALIDITY_YEARS = 2
 REASSESSMENT_YEARS = 2

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.page import Order
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, TrainingForm, TrainingTopic
@@ -22,10 +22,10 @@ from graph.grades.grading import (
     training_of_mediator,
 )
 from graph.grades.training import create_training, mediators_in_reach
-from graph.roster.filing import Tx
 from resolvers.core import clock
 from resolvers.core.outcomes import FieldProblem, forbidden, invalid
 from resolvers.core.pagination import encode_cursor, page_request
+from resolvers.core.write import Writer, unit_of_work, validated
 from resolvers.directory.organization import Saved
 from resolvers.grades.grading import (
     DEFAULT_SCHEME,
@@ -35,7 +35,6 @@ from resolvers.grades.grading import (
     valid_division,
     valid_year,
 )
-from resolvers.roster.filing import Writer, unit_of_work, validated
 
 MAX_ATTENDEES = 1_000
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.audit.trail import Change
+from graph.core.driver import Tx
 from graph.core.records import camel
 from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
 from graph.notices.notice import notify_bureau
@@ -25,9 +26,10 @@ from graph.partners.registration import (
     identity_owners,
     organizations_for_partner,
 )
-from graph.roster.filing import Tx, notify_membership_change
+from graph.roster.filing import notify_membership_change
 from resolvers.core import clock
 from resolvers.core.outcomes import FieldProblem, Problem, ProblemCode, invalid
+from resolvers.core.write import Writer, unit_of_work, validated
 from resolvers.directory.mediator import (
     MediatorInput,
     MembershipInput,
@@ -38,7 +40,6 @@ from resolvers.directory.organization import Saved, require_composition
 from resolvers.notices.notice import NoticeKind
 from resolvers.partners.registration import registration_props
 from resolvers.roster.composition import term_problems
-from resolvers.roster.filing import Writer, unit_of_work, validated
 
 MAX_ROWS = 1_000
 OPEN = frozenset({RecordStatus.PENDING.value, RecordStatus.FILED.value})

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.core.page import PageRequest
 from graph.core.records import camel, native
 from graph.core.viewer import Viewer
@@ -40,15 +40,10 @@ from graph.partners.registration import (
     registration_state,
     registrations_by_id,
 )
-from graph.roster.filing import (
-    Tx,
-    create_organization,
-    move_organization,
-    update_mediator,
-    update_organization,
-)
+from graph.roster.filing import create_organization, move_organization, update_mediator, update_organization
 from resolvers.core import clock
 from resolvers.core.errors import InputError
+from resolvers.core.lifecycle import Transition, next_status
 from resolvers.core.outcomes import (
     FieldProblem,
     Problem,
@@ -60,6 +55,7 @@ from resolvers.core.outcomes import (
     stale,
 )
 from resolvers.core.pagination import MAX_PAGE, Listing, build_filter
+from resolvers.core.write import Writer, unit_of_work, validated
 from resolvers.directory.mediator import MediatorAmendment
 from resolvers.directory.organization import (
     FIELD_NAMES,
@@ -72,13 +68,6 @@ from resolvers.directory.organization import (
     organization_warnings,
 )
 from resolvers.notices.notice import NoticeKind
-from resolvers.roster.filing import (
-    Transition,
-    Writer,
-    next_status,
-    unit_of_work,
-    validated,
-)
 
 __all__ = ["ProvinceCount", "RegistrationRecord", "registrations_by_id"]
 

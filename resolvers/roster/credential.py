@@ -9,14 +9,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
+from graph.core.driver import Tx
 from graph.core.records import native
 from graph.core.vocabulary import AgencyKind
 from graph.roster.credential import create_credential, credential_holder, mark_verified
-from graph.roster.filing import Tx
 from resolvers.core.outcomes import FieldProblem, conflict, invalid, not_found
+from resolvers.core.write import Writer, unit_of_work, validated
 from resolvers.directory.mediator import writable_mediator
 from resolvers.directory.organization import Saved
-from resolvers.roster.filing import Writer, unit_of_work, validated
 
 
 class CredentialInput(BaseModel):

@@ -57,7 +57,7 @@ from typing import Any, TypeVar
 
 from auth.upload import Importer, RosterUpload, Upload, UploadResult
 from graph.audit.trail import Change, record_changes
-from graph.core.driver import Graph
+from graph.core.driver import Graph, Tx
 from graph.directory import listing
 from graph.roster.bulk import (
     file_with_bureau,
@@ -66,7 +66,6 @@ from graph.roster.bulk import (
     merge_membership_rows,
     merge_organization_rows,
 )
-from graph.roster.filing import Tx
 from resolvers.core import clock
 from resolvers.roster.checks import (
     Resolved,

@@ -14,6 +14,7 @@ from schema.core.context import Info
 from schema.core.enums import Specialty
 from schema.core.payloads import PROBLEMS, AnyProblem, outcome
 from schema.core.permissions import protected
+from schema.core.write import KEY, raw, writer
 from schema.courts.case import (
     AgreementForm,
     ConfirmationStatus,
@@ -23,7 +24,6 @@ from schema.courts.case import (
     Procedure,
     Referral,
 )
-from schema.roster.filing import KEY, raw, writer
 
 WRITE = Scope.CASES_WRITE
 

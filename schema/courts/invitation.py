@@ -16,10 +16,10 @@ from schema.core.context import Info
 from schema.core.enums import Specialty
 from schema.core.payloads import PROBLEMS, outcome
 from schema.core.permissions import protected
+from schema.core.write import KEY, raw, writer
 from schema.directory.agency import Agency, agency_of
 from schema.directory.mediator import Mediator
 from schema.directory.organization import Organization
-from schema.roster.filing import KEY, raw, writer
 
 InvitedHow = invitation.InvitedHow
 strawberry.enum(

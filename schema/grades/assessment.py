@@ -15,6 +15,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from auth.scopes import Scope
+from resolvers.core.write import Writer
 from resolvers.grades import assessment
 from resolvers.grades import decision as grade_decision
 from resolvers.grades.assessment import (
@@ -25,11 +26,10 @@ from resolvers.grades.assessment import (
     ReviewDecision,
     StepAction,
 )
-from resolvers.roster.filing import Writer
 from schema.core.context import Info
 from schema.core.payloads import PROBLEMS, AnyProblem, outcome
 from schema.core.permissions import protected
-from schema.roster.filing import KEY, raw, writer
+from schema.core.write import KEY, raw, writer
 
 strawberry.enum(
     AssessmentStatus,

@@ -15,17 +15,9 @@ from resolvers.partners.mediator_registration import Registered, RowsRefused
 from schema.core.context import Info
 from schema.core.payloads import PROBLEMS, Problem, outcome
 from schema.core.permissions import protected
+from schema.core.write import KEY, raw, writer
 from schema.partners.registration import Registration
-from schema.roster.filing import (
-    KEY,
-    MediatorAmendment,
-    MediatorInput,
-    MembershipInput,
-    OrganizationAmendment,
-    OrganizationInput,
-    raw,
-    writer,
-)
+from schema.roster.filing import MediatorAmendment, MediatorInput, MembershipInput, OrganizationAmendment, OrganizationInput
 
 ID = Annotated[strawberry.ID, strawberry.argument(description="The registration's (the record's) registry id.")]
 VERSION = Annotated[int, strawberry.argument(description="The `version` the caller read; a stale one is refused.")]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from auth.scopes import Scope
+from resolvers.core.lifecycle import Transition
 from resolvers.directory import mediator, organization
 from resolvers.grades import training
 from resolvers.roster import credential
-from resolvers.roster.filing import Transition, Writer, writer_for
 from schema.core.context import Info
 from schema.core.enums import Background, Employment, MembershipRole, OrganizationKind, Specialty, TrainingForm, TrainingTopic
 from schema.core.payloads import (
@@ -26,11 +26,8 @@ from schema.core.payloads import (
     outcome,
 )
 from schema.core.permissions import protected
+from schema.core.write import KEY, raw, writer
 
-KEY = Annotated[
-    str | None,
-    strawberry.argument(description="Send the same key again with the same input to get the first result back."),
-]
 ID = Annotated[strawberry.ID, strawberry.argument(description="The registry id.")]
 VERSION = Annotated[int, strawberry.argument(description="The `version` the caller read; a stale one is refused.")]
 REASON = Annotated[str | None, strawberry.argument(description="Why, for the record.")]
@@ -123,18 +120,6 @@ class TrainingInput:
         description="What it teaches, counted toward a scheme's topic quota; without one, the hours count only"
         " toward the annual hours.",
     )
-
-
-def raw(value: Any) -> dict[str, Any]:
-    """An input as a plain dict of the fields the caller gave (UNSET ones left out)."""
-    data = strawberry.asdict(value)
-    return {key: item for key, item in data.items() if item is not strawberry.UNSET}
-
-
-def writer(info: Info) -> Writer:
-    context = info.context
-    assert context.principal is not None  # every mutation declares a scope
-    return writer_for(context.graph, context.viewer, context.principal, context.request_id)
 
 
 WRITE = Scope.ROSTER_WRITE

@@ -1,12 +1,12 @@
-"""The unit of work of every roster write: one transaction holding the change, its audit events and its
-idempotency key; a `Problem` raised inside rolls all of it back and goes to the caller as a typed payload."""
+"""The unit of work of every write: one transaction holding the change, its audit events and its idempotency
+key; a `Problem` raised inside rolls all of it back and goes to the caller as a typed payload. `Writer` is who
+writes; `validated` is pydantic at the edge, as a VALIDATION problem."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -14,17 +14,14 @@ from pydantic import BaseModel, ValidationError
 from auth.principal import Principal
 from graph.audit.hashing import canonical
 from graph.audit.trail import Actor, Change, record_changes
-from graph.core.driver import Graph, UniquenessViolation
+from graph.core.driver import Graph, Tx, UniquenessViolation
 from graph.core.idempotency import earlier_result, remember_result
 from graph.core.records import native
 from graph.core.viewer import Viewer
-from graph.core.vocabulary import AgencyKind, RecordStatus
+from graph.core.vocabulary import AgencyKind
 from graph.directory import listing
-from graph.roster.filing import Tx
 from resolvers.core.outcomes import (
     FieldProblem,
-    Problem,
-    ProblemCode,
     conflict,
     forbidden,
     input_path,
@@ -58,42 +55,6 @@ class Writer:
 def writer_for(graph: Graph, viewer: Viewer, principal: Principal, request_id: str) -> Writer:
     actor = Actor(agency_id=principal.agency_id, client_id=principal.client_id, request_id=request_id)
     return Writer(graph, viewer, principal.agency_id, principal.agency_kind, actor)
-
-
-class Transition(StrEnum):
-    FILE = "FILE"
-    SUSPEND = "SUSPEND"
-    DEREGISTER = "DEREGISTER"
-    REINSTATE = "REINSTATE"
-
-
-PAST: dict[Transition, str] = {
-    Transition.FILE: "filed",
-    Transition.SUSPEND: "suspended",
-    Transition.DEREGISTER: "deregistered",
-    Transition.REINSTATE: "reinstated",
-}
-"""How a refusal names each step."""
-
-TRANSITIONS: dict[Transition, tuple[frozenset[RecordStatus], RecordStatus]] = {
-    Transition.FILE: (frozenset({RecordStatus.PENDING}), RecordStatus.FILED),
-    Transition.SUSPEND: (frozenset({RecordStatus.FILED}), RecordStatus.SUSPENDED),
-    Transition.DEREGISTER: (frozenset({RecordStatus.FILED, RecordStatus.SUSPENDED}), RecordStatus.DEREGISTERED),
-    Transition.REINSTATE: (frozenset({RecordStatus.SUSPENDED, RecordStatus.DEREGISTERED}), RecordStatus.FILED),
-}
-"""The lifecycle: PENDING -> FILED -> SUSPENDED -> (REINSTATED to) FILED; DEREGISTERED from FILED or SUSPENDED."""
-
-
-def next_status(transition: Transition, current: RecordStatus) -> RecordStatus:
-    sources, target = TRANSITIONS[transition]
-    if current not in sources:
-        raise Problem(
-            ProblemCode.ILLEGAL_TRANSITION,
-            "status",
-            f"A record that is {current.value} cannot be {PAST[transition]}"
-            f" (allowed from {', '.join(sorted(s.value for s in sources))}).",
-        )
-    return target
 
 
 def validated(model: type[M], data: Any) -> M:
