@@ -102,7 +102,7 @@ async def request_membership(
         props = {
             "state": RequestState.PENDING.value, "mediatorId": mediator_id, "organizationId": membership.organization_id,
             "requestedBy": writer.agency_id, "role": membership.role.value, "since": membership.since,
-            "until": membership.until, "requestedAt": now, "pendingKey": key,
+            "until": membership.until, "pendingKey": key,
         }
         created = await create_request(
             writer.graph, tx, id=new_id, props=props, mediator=mediator_id, organization=membership.organization_id,
@@ -146,7 +146,7 @@ async def decided(
 ) -> Change:
     """Record the decision (or the withdrawal) on the request and its audit change."""
     now = clock.now()
-    props = {"state": state.value, "decidedAt": now, "decidedBy": writer.agency_id, "reason": reason}
+    props = {"state": state.value, "decidedBy": writer.agency_id, "reason": reason}
     after = await decide_request(writer.graph, tx, id=id, props=props, now=now)
     if after is None:
         raise Problem(ProblemCode.ILLEGAL_TRANSITION, "id", "The request was decided meanwhile.")
@@ -166,7 +166,7 @@ async def accept_membership_request(writer: Writer, id: str, *, idempotency_key:
         organization = await organization_state(writer.graph, tx, id=before["organizationId"], viewer=writer.viewer)
         assert organization is not None  # the request's INTO edge holds it
         membership = MembershipInput(
-            organization_id=before["organizationId"], role=before["role"], since=before["since"], until=before["until"]
+            organization_id=before["organizationId"], role=before["role"], since=before["since"], until=before.get("until")
         )
         joined = await enter(writer, tx, before["mediatorId"], membership, organization["props"],
                              operation="acceptMembershipRequest")

@@ -28,10 +28,15 @@ from schema.roster.filing import KEY, MEDIATOR_ID, MembershipInput, raw, writer
 MembershipRequestState = requests.RequestState
 strawberry.enum(
     MembershipRequestState,
+    name="MembershipRequestState",
     description="Where a membership request stands: pending, accepted (the mediator joined), refused or withdrawn.",
 )
 MembershipRequestDirection = requests.RequestDirection
-strawberry.enum(MembershipRequestDirection, description="Requests the calling bureau may decide, or those it made.")
+strawberry.enum(
+    MembershipRequestDirection,
+    name="MembershipRequestDirection",
+    description="Requests the calling bureau may decide, or those it made.",
+)
 
 ID = Annotated[strawberry.ID, strawberry.argument(description="The membership request's registry id.")]
 
