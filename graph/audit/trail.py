@@ -47,6 +47,7 @@ class EntityKind(StrEnum):
     TRAINING = "Training"
     JURISDICTION = "Jurisdiction"
     AGENCY = "Agency"
+    MEMBERSHIP_REQUEST = "MembershipRequest"
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ _CREATE_ABOUT: dict[EntityKind, LiteralString] = {
     EntityKind.TRAINING: _create_about("Training"),
     EntityKind.JURISDICTION: _create_about("Jurisdiction"),
     EntityKind.AGENCY: _create_about("Agency"),
+    EntityKind.MEMBERSHIP_REQUEST: _create_about("MembershipRequest"),
 }
 """One statement per kind, the label written out: an entity found through its label's `id` index. (A single
 statement choosing the label per row with `CALL { ... UNION ... }` ran about twice as slowly on ArcadeDB.)"""

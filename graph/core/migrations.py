@@ -184,6 +184,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             " at: last.at})",
         ),
     ),
+    Migration(
+        14,
+        "roster: membership requests across bureaus, one pending request per mediator and organization",
+        (
+            "CREATE CONSTRAINT membership_request_id IF NOT EXISTS FOR (n:MembershipRequest) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT membership_request_pending IF NOT EXISTS"
+            " FOR (n:MembershipRequest) REQUIRE n.pendingKey IS UNIQUE",
+            "CREATE INDEX membership_request_state IF NOT EXISTS FOR (n:MembershipRequest) ON (n.state)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

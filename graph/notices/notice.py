@@ -1,10 +1,12 @@
-"""Notices: `(:Notice {id, at, kind, organizationId, filingNo?, readAt?})-[:NOTIFIES]->(:Agency)`.
+"""Notices: `(:Notice {id, at, kind, organizationId, filingNo?, requestId?, readAt?})-[:NOTIFIES]->(:Agency)`.
 
 The writes that make them are those of the roster (graph/roster/filing.py, graph/roster/bulk.py): the guiding
 basic court hears of every committee filed under it and of every change of its members (People's Mediation
-Law Art 10); the judicial bureau nearest above a partner's registration hears of it (`notify_bureau`). Here
-the notified agency reads its own, newest first, and marks them read. A notice is read only by the agency it
-notifies; nobody else learns it exists.
+Law Art 10); the judicial bureau nearest above a partner's registration hears of it (`notify_bureau`). A
+membership request (graph/roster/membership_request.py) is told to the bureaus nearest above the mediator's
+organizations, which decide it (`notify_deciders`), and its decision to the requesting bureau
+(`notify_requester`). Here the notified agency reads its own, newest first, and marks them read. A notice is
+read only by the agency it notifies; nobody else learns it exists.
 """
 
 from __future__ import annotations
@@ -27,13 +29,29 @@ _TO_BUREAU: LiteralString = (
 """Tell the bureau nearest above organization `$organization` (the one whose queue its registrations reach
 first) of `$kind`."""
 
+_TO_DECIDERS: LiteralString = (
+    "MATCH (:Mediator {id: $mediator})-[:MEMBER_OF]->(o:Organization)-[:LOCATED_IN]->(:Jurisdiction)"
+    "-[up:PART_OF*0..]->(:Jurisdiction)<-[:GOVERNS]-(b:JudicialBureau)"
+    " WITH o, b ORDER BY size(up) WITH o, collect(b)[0] AS nearest WITH DISTINCT nearest"
+    " CREATE (:Notice {id: randomUUID(), at: $noticeAt, kind: $kind, organizationId: $organization,"
+    " requestId: $request})-[:NOTIFIES]->(nearest)"
+)
+"""Tell the bureau nearest above each of mediator `$mediator`'s organizations (once each) of request `$request`
+into organization `$organization`."""
+
+_TO_REQUESTER: LiteralString = (
+    "MATCH (b:JudicialBureau {id: $requester})"
+    " CREATE (:Notice {id: randomUUID(), at: $noticeAt, kind: $kind, organizationId: $organization,"
+    " requestId: $request})-[:NOTIFIES]->(b)"
+)
+
 _OWN: LiteralString = "MATCH (x:Notice)-[:NOTIFIES]->(:Agency {id: $agency})"
 
 _PAGE: LiteralString = (
     _OWN + " WHERE (NOT $unread OR x.readAt IS NULL)"
     " AND ($beforeAt IS NULL OR x.at < $beforeAt OR (x.at = $beforeAt AND x.id < $beforeId))"
     " WITH x ORDER BY x.at DESC, x.id DESC LIMIT $limit"
-    " RETURN x {.id, .kind, .at, .organizationId, .filingNo, .readAt} AS notice"
+    " RETURN x {.id, .kind, .at, .organizationId, .filingNo, .requestId, .readAt} AS notice"
 )
 """The agency's notices after the cursor (`$beforeAt`, `$beforeId`), newest first; only the unread with `$unread`."""
 
@@ -57,6 +75,7 @@ class NoticeRecord(GraphRecord):
     at: datetime
     organization_id: str | None = None
     filing_no: str | None = None
+    request_id: str | None = None
     read_at: datetime | None = None
 
     @field_validator("at", "read_at")
@@ -69,6 +88,20 @@ async def notify_bureau(graph: Graph, tx: Tx, *, organization: str, kind: str) -
     """A partner registered something in `organization` (the organization itself, or mediators into it): the
     bureau that decides it hears of it, in the registration's transaction."""
     await graph.rows(tx, _TO_BUREAU, organization=organization, kind=kind, noticeAt=clock.now())
+
+
+async def notify_deciders(graph: Graph, tx: Tx, *, request: str, mediator: str, organization: str, kind: str) -> None:
+    """A bureau asks that `mediator` join `organization`: the bureaus that decide it hear of it, in its transaction."""
+    await graph.rows(
+        tx, _TO_DECIDERS, request=request, mediator=mediator, organization=organization, kind=kind, noticeAt=clock.now()
+    )
+
+
+async def notify_requester(graph: Graph, tx: Tx, *, request: str, requester: str, organization: str, kind: str) -> None:
+    """The requesting bureau hears of the decision on its request, in the decision's transaction."""
+    await graph.rows(
+        tx, _TO_REQUESTER, request=request, requester=requester, organization=organization, kind=kind, noticeAt=clock.now()
+    )
 
 
 async def notices_of(

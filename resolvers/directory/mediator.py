@@ -18,8 +18,6 @@ from graph.core.vocabulary import (
     Background,
     Employment,
     Gender,
-    MembershipRole,
-    OrganizationKind,
     RecordStatus,
     Specialty,
 )
@@ -38,14 +36,12 @@ from graph.grades.training import (
 from graph.roster.credential import CredentialRecord, credentials_of_mediators
 from graph.roster.filing import (
     create_mediator,
-    create_membership,
     end_membership,
     filed_organizations_of,
     identity_owner,
     mediator_state,
     notify_membership_change,
     organization_state,
-    overlapping_membership,
     update_mediator,
 )
 from graph.roster.membership import (
@@ -74,13 +70,14 @@ from resolvers.core.write import Writer, checked_state, unit_of_work, validated
 from resolvers.courts.finder import valid_grade_rank
 from resolvers.directory.jurisdiction import known_division
 from resolvers.directory.organization import Saved, require_composition
-from resolvers.roster.composition import term_problems
+from resolvers.roster.membership import MembershipInput, enter, keep_composition
 
 __all__ = [
     "CompletedTraining",
     "CredentialRecord",
     "MediatorMembership",
     "MediatorRecord",
+    "MembershipInput",
     "MembershipRecord",
     "TrainingRecord",
     "credentials_of_mediators",
@@ -125,17 +122,6 @@ async def list_mediators(
     )
     found = await find_mediators(graph, where=where, page=page, viewer=viewer)
     return Listing(found, page.order, lambda: count_mediators(graph, where=where, viewer=viewer))
-
-
-class MembershipInput(BaseModel):
-    """A term in an organization."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    organization_id: str = Field(min_length=36, max_length=36)
-    role: MembershipRole
-    since: datetime.date
-    until: datetime.date | None = None
 
 
 class MediatorInput(BaseModel):
@@ -238,34 +224,13 @@ async def file_mediator(
 
 
 async def join(writer: Writer, tx: Tx, mediator_id: str, membership: MembershipInput, *, operation: str) -> Change:
-    """Add a membership: inside the bureau's reach, without overlap, with a lawful term; a filed committee
-    must still satisfy the composition rules afterwards, and its guiding court is notified."""
+    """Add a membership of an organization inside the bureau's reach, by the rules of `enter`."""
     organization = await organization_state(writer.graph, tx, id=membership.organization_id, viewer=writer.viewer)
     if organization is None:
         raise not_found("organization", "membership.organizationId")
     if not organization["allowed"]:
         raise forbidden("The organization lies outside the bureau's jurisdiction.", "membership.organizationId")
-    kind = OrganizationKind(organization["props"]["kind"])
-    problems = term_problems(kind, membership.since, membership.until)
-    if problems:
-        raise invalid([FieldProblem(f"membership.{p.field}", p.message) for p in problems])
-    if await overlapping_membership(
-        writer.graph, tx, mediator=mediator_id, organization=membership.organization_id,
-        since=membership.since, until=membership.until,
-    ):
-        raise conflict("The mediator already has a membership of this organization in that period.", "membership.since")
-    props = {"role": membership.role.value, "since": membership.since, "until": membership.until}
-    await create_membership(writer.graph, tx, mediator=mediator_id, organization=membership.organization_id, props=props)
-    await keep_composition(writer, tx, membership.organization_id, organization["props"])
-    await notify_membership_change(writer.graph, tx, organization=membership.organization_id, change="MEMBER_JOINED")
-    return Change(mediator_id, "Mediator", operation, None, props | {"organizationId": membership.organization_id})
-
-
-async def keep_composition(
-    writer: Writer, tx: Tx, organization_id: str, organization: dict[str, Any], *, without: str | None = None
-) -> None:
-    if organization.get("status") == RecordStatus.FILED.value:
-        await require_composition(writer, tx, organization_id, without=without)
+    return await enter(writer, tx, mediator_id, membership, organization["props"], operation=operation)
 
 
 async def keep_compositions_of(writer: Writer, tx: Tx, mediator_id: str) -> None:

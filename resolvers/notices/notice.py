@@ -32,6 +32,12 @@ class NoticeKind(StrEnum):
     """A partner registered an organization that awaits the bureau's decision."""
     MEDIATORS_REGISTERED = "MEDIATORS_REGISTERED"
     """A partner registered mediators into the organization; they await the bureau's decision."""
+    MEMBERSHIP_REQUESTED = "MEMBERSHIP_REQUESTED"
+    """Another bureau asks that a mediator in the agency's reach join one of its organizations."""
+    MEMBERSHIP_ACCEPTED = "MEMBERSHIP_ACCEPTED"
+    """The mediator's bureau accepted the agency's membership request: the mediator joined."""
+    MEMBERSHIP_REFUSED = "MEMBERSHIP_REFUSED"
+    """The mediator's bureau refused the agency's membership request."""
 
 
 MAX_MARKED = MAX_PAGE

@@ -31,6 +31,7 @@ from schema.grades.assessment import AssessmentMutation
 from schema.notices.notice import NoticeMutation
 from schema.partners.registration_mutation import RegistrationMutation
 from schema.roster.filing import FilingMutation
+from schema.roster.membership_request import MembershipRequestMutation
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -41,7 +42,8 @@ DOCUMENT_CACHE = 1_024
 
 @strawberry.type(description="Changes to the roster and to courts' invited lists; each is one transaction with its audit events.")
 class Mutation(
-    AssessmentMutation, CaseMutation, InvitationMutation, RegistrationMutation, FilingMutation, NoticeMutation
+    AssessmentMutation, CaseMutation, InvitationMutation, RegistrationMutation, FilingMutation,
+    MembershipRequestMutation, NoticeMutation,
 ):
     pass
 

@@ -88,7 +88,7 @@ BEHIND_PROTECTED = frozenset(
         "GradeReport", "TrainingStatus", "TrainingShortfall", "TopicQuotaStatus",
         "GradeAssessment", "GradeAssessmentStep", "GradeAssessmentSaved",
         "Registration", "RegistrationSaved", "MediatorsRegistered", "RowProblem", "RowsProblem", "PartnerDirectory",
-        "PartnerProvince", "Notice", "NoticePage", "NoticesRead",
+        "PartnerProvince", "Notice", "NoticePage", "NoticesRead", "MembershipRequest", "MembershipRequestSaved",
         "MediationCase", "CaseConnection", "CaseSaved", "LaterRoleCheck", "ScoreExplanation", "MediatorRecommendation",
         "JurisdictionReport", "CourtReport", "PartnerReport", "ReportKindCount", "ReportStatusCount",
         "ReportKindStatusCount",

@@ -35,6 +35,7 @@ from schema.grades.assessment import AssessmentQuery
 from schema.notices.notice import NoticeQuery
 from schema.partners.registration import RegistrationQuery
 from schema.reports.jurisdiction import ReportQuery
+from schema.roster.membership_request import MembershipRequestQuery
 
 ORDER = Annotated[Order, strawberry.argument(description="Sort by name (default) or by last update.")]
 DIRECTION = Annotated[Direction, strawberry.argument(description="Ascending (default) or descending.")]
@@ -46,7 +47,9 @@ NAME_PREFIX = Annotated[str | None, strawberry.argument(description="Names start
 
 
 @strawberry.type(description="The public directory of mediation organizations, mediators and the agencies around them.")
-class Query(AssessmentQuery, CaseQuery, InvitationQuery, NoticeQuery, RegistrationQuery, ReportQuery):
+class Query(
+    AssessmentQuery, CaseQuery, InvitationQuery, MembershipRequestQuery, NoticeQuery, RegistrationQuery, ReportQuery
+):
     @strawberry.field(description="Mediation organizations, filtered and sorted, one page at a time.")
     async def organizations(
         self,

@@ -16,6 +16,7 @@ from schema.core.context import Info
 from schema.core.payloads import PROBLEMS, AnyProblem, outcome
 from schema.core.permissions import protected
 from schema.directory.organization import Organization
+from schema.roster.membership_request import MembershipRequest, request_of
 
 READ = Scope.ROSTER_READ
 
@@ -25,7 +26,8 @@ strawberry.enum(NoticeKind, description="What a notice tells.")
 
 
 @strawberry.type(description="Something the registry told the calling agency: a committee filed under its guidance,"
-                 " or a member joining or leaving one (People's Mediation Law Art 10).")
+                 " a member joining or leaving one (People's Mediation Law Art 10), a partner's registration, or a"
+                 " membership request across bureaus and its decision.")
 class Notice:
     id: strawberry.ID = strawberry.field(description="The notice's id, for `markNoticesRead`.")
     kind: NoticeKind = strawberry.field(description="What it tells.")
@@ -33,6 +35,7 @@ class Notice:
     filing_no: str | None = strawberry.field(description="For a filing: the organization's filing number.")
     read_at: datetime.datetime | None = strawberry.field(description="When the agency marked it read; null if unread.")
     organization_id: strawberry.Private[str | None]
+    request_id: strawberry.Private[str | None]
 
     @strawberry.field(description="Whether the agency marked it read.")
     def read(self) -> bool:
@@ -44,10 +47,14 @@ class Notice:
             return None
         return await Organization.resolve_reference(info, strawberry.ID(self.organization_id))
 
+    @strawberry.field(description="For a membership request or its decision: the request, as the caller may see it.")
+    async def membership_request(self, info: Info) -> MembershipRequest | None:
+        return None if self.request_id is None else await request_of(info, self.request_id)
+
     @classmethod
     def of(cls, record: notice.NoticeRecord) -> Notice:
         return cls(id=strawberry.ID(record.id), kind=notice.NoticeKind(record.kind), at=record.at, filing_no=record.filing_no,
-                   read_at=record.read_at, organization_id=record.organization_id)
+                   read_at=record.read_at, organization_id=record.organization_id, request_id=record.request_id)
 
 
 @strawberry.type(description="A page of notices, newest first.")
