@@ -323,7 +323,10 @@ def import_roster_command(
     if report.bad:
         raise fail(f"{len(report.bad)} bad rows of {report.rows}; nothing was written")
     rate = report.rows / max(seconds, 1e-9)
-    typer.echo(f"{report.rows} rows read, {report.written} written in {seconds:.1f} s ({rate:,.0f} rows/s)")
+    typer.echo(
+        f"{report.rows} rows read, {report.written} written, {report.unchanged} unchanged in {seconds:.1f} s"
+        f" ({rate:,.0f} rows/s)"
+    )
 
 
 @exporting.command("roster")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from graph.core import clock
 from graph.core.driver import Graph, Row, Tx
-from graph.core.records import GraphRecord
+from graph.core.records import GraphRecord, native
 from graph.core.viewer import IN_REACH, Viewer
 
 NAMESPACE = uuid.UUID("6f1f4d52-3c1e-4a5e-9a7c-5d1b2f0e8a10")
@@ -167,12 +167,51 @@ async def memberships_of(graph: Graph, *, organizations: Sequence[str]) -> list[
     return [StoredMembership.model_validate(row["membership"]) for row in rows]
 
 
+# --- the stored state a batch replaces, read inside its write transaction ------------------------------
+
+
+async def stored_organizations(graph: Graph, tx: Tx, *, ids: Sequence[str]) -> dict[str, Row]:
+    """`{props, filed, guided}` of each stored organization by id: every property, and whether it is
+    FILED_WITH a bureau and GUIDED_BY a court."""
+    rows = await graph.rows(
+        tx,
+        "UNWIND $ids AS id MATCH (n:Organization {id: id})"
+        " RETURN id, n {.*} AS props, EXISTS { (n)-[:FILED_WITH]->() } AS filed,"
+        " EXISTS { (n)-[:GUIDED_BY]->(:Court) } AS guided",
+        ids=list(ids),
+    )
+    return {str(row["id"]): row for row in rows}
+
+
+async def stored_mediators(graph: Graph, tx: Tx, *, hashes: Sequence[str]) -> dict[str, Row]:
+    """Every property of each stored mediator by identity hash (the hash itself left out, as the API does)."""
+    rows = await graph.rows(
+        tx,
+        "UNWIND $hashes AS hash MATCH (n:Mediator {identityHash: hash}) RETURN hash, n {.*, identityHash: null} AS props",
+        hashes=list(hashes),
+    )
+    return {str(row["hash"]): row["props"] for row in rows}
+
+
+async def stored_memberships(graph: Graph, tx: Tx, *, keys: Sequence[Row]) -> dict[tuple[str, str, date], Row]:
+    """The properties of each stored membership named by `{identityHash, organization, since}`."""
+    rows = await graph.rows(
+        tx,
+        "UNWIND $keys AS key"
+        " MATCH (:Mediator {identityHash: key.identityHash})-[r:MEMBER_OF]->(:Organization {id: key.organization})"
+        " WHERE r.since = key.since"
+        " RETURN key.identityHash AS identityHash, key.organization AS organization, key.since AS since, r {.*} AS props",
+        keys=list(keys),
+    )
+    return {(str(row["identityHash"]), str(row["organization"]), native(row["since"])): row["props"] for row in rows}
+
+
 # --- writes, each inside the caller's transaction -------------------------------------------------------
 
 
-async def merge_organization_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
+async def merge_organization_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row], now: datetime) -> None:
     """Upsert organizations on their registry id, located in their division (which the id implies); a change
-    bumps the version as an amendment does.
+    bumps the version as an amendment does, and `updatedAt` is `now`.
 
     Edges to dense nodes (a division, a bureau, a court) are created after an existence check from the sparse
     end instead of MERGEd: a MERGE may scan the dense end's edges, which made large imports quadratic."""
@@ -180,12 +219,13 @@ async def merge_organization_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) 
         tx,
         "UNWIND $rows AS row"
         " MERGE (n:Organization {id: row.id})"
-        " ON CREATE SET n.createdAt = datetime(), n.version = 1"
+        " ON CREATE SET n.createdAt = $now, n.version = 1"
         " ON MATCH SET n.version = coalesce(n.version, 0) + 1"
-        " SET n += row.props, n.updatedAt = datetime()"
+        " SET n += row.props, n.updatedAt = $now"
         " WITH n, row WHERE NOT EXISTS { (n)-[:LOCATED_IN]->(:Jurisdiction) }"
         " MATCH (j:Jurisdiction {code: row.jurisdiction}) CREATE (n)-[:LOCATED_IN]->(j)",
         rows=list(rows),
+        now=now,
     )
 
 
@@ -249,28 +289,30 @@ async def guide_by_courts(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
     )
 
 
-async def merge_mediator_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
+async def merge_mediator_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row], now: datetime) -> None:
     """Upsert mediators on their identity hash: a person already on the roster keeps the id they have."""
     await graph.rows(
         tx,
         "UNWIND $rows AS row"
         " MERGE (n:Mediator {identityHash: row.identityHash})"
-        " ON CREATE SET n.id = row.id, n.createdAt = datetime(), n.version = 1"
+        " ON CREATE SET n.id = row.id, n.createdAt = $now, n.version = 1"
         " ON MATCH SET n.version = coalesce(n.version, 0) + 1"
-        " SET n += row.props, n.updatedAt = datetime()",
+        " SET n += row.props, n.updatedAt = $now",
         rows=list(rows),
+        now=now,
     )
 
 
 async def merge_membership_rows(graph: Graph, tx: Tx, *, rows: Sequence[Row]) -> None:
-    """Upsert memberships on (mediator, organization, since)."""
+    """Upsert memberships on (mediator, organization, since), setting `row.props` (the role, and the end
+    where the row gives one)."""
     await graph.rows(
         tx,
         "UNWIND $rows AS row"
         " MATCH (m:Mediator {identityHash: row.identityHash})"
         " MATCH (o:Organization {id: row.organization})"
         " MERGE (m)-[r:MEMBER_OF {since: row.since}]->(o)"
-        " SET r.role = row.role, r.until = row.until",
+        " SET r += row.props",
         rows=list(rows),
     )
 

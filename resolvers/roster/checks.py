@@ -34,7 +34,7 @@ from graph.roster.bulk import (
 )
 from resolvers.roster.composition import Seat, composition_problems, term_problems
 from resolvers.roster.file import BadRow
-from resolvers.roster.rows import OrganizationPlan, Plans
+from resolvers.roster.rows import MediatorPlan, OrganizationPlan, Plans
 
 READ_CHUNK = 5_000
 T = TypeVar("T")
@@ -81,6 +81,14 @@ class Resolved:
     """Ids of the organizations and mediators the import creates (none stored under their natural keys)."""
     courts: dict[str, str] = field(default_factory=dict)
     """The guiding basic court of each division the file's FILED organizations are in."""
+
+
+def keep_stored(plan: OrganizationPlan | MediatorPlan, stored_status: str | None) -> None:
+    """A row naming a stored record writes only what its cells give: an empty cell keeps the stored value
+    (clearing one is done through the API), and an empty status keeps the stored status."""
+    if "status" not in plan.given and stored_status is not None:
+        plan.status = RecordStatus(stored_status)
+    plan.props = {name: value for name, value in plan.props.items() if name in plan.given}
 
 
 def may_become(stored: str | None, status: RecordStatus) -> bool:
@@ -135,6 +143,8 @@ async def _check_organizations(
             problems.append(("kind", f"The stored organization is a {before.kind}; its kind cannot change."))
         elif before is not None and not may_become(before.status, plan.status):
             problems.append(_status_problem("organization", str(before.status)))
+        if before is not None:
+            keep_stored(plan, before.status)
         org_id = before.id if before else natural_id("organization", plan.jurisdiction, plan.key)
         if before is None and not same:
             resolved.fresh.add(org_id)
@@ -191,6 +201,8 @@ async def _resolve_mediators(graph: Graph, plans: Plans, resolved: Resolved, imp
         resolved.people[hashed] = Person(Gender(person.gender), employment, person.status)
     for hashed, plan in plans.mediators.items():
         before = stored.get(hashed)
+        if before is not None:
+            keep_stored(plan, before.status)
         if before is not None and not may_become(before.status, plan.status):
             plans.bad.append(BadRow(plan.line, *_status_problem("mediator", str(before.status))))
         if hashed not in resolved.mediators:
@@ -240,10 +252,12 @@ def _check_memberships(
         target = resolved.organizations.get(plan.key)
         if target is None:
             continue
+        known = terms.setdefault(target.id, {})
+        if not plan.until_given and (plan.hash, plan.since) in known:
+            plan.until = known[(plan.hash, plan.since)].until  # an empty cell keeps the stored end
         for problem in term_problems(target.kind, plan.since, plan.until):
             plans.bad.append(BadRow(plan.line, problem.field, problem.message))
-        term = Term(plan.hash, plan.role.value, plan.since, plan.until, plan.line)
-        terms.setdefault(target.id, {})[(plan.hash, plan.since)] = term
+        known[(plan.hash, plan.since)] = Term(plan.hash, plan.role.value, plan.since, plan.until, plan.line)
     for target in {target.id: target for target in resolved.organizations.values()}.values():
         held = terms.get(target.id, {})
         plans.bad.extend(_overlaps(held.values()))

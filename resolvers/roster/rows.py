@@ -57,7 +57,29 @@ APPLIES: dict[str, frozenset[str]] = {
 Progress = Callable[[str, int, int | None], None]
 """Called with a stage (`validating`, `writing`), the rows done so far and the total when known."""
 
+GIVES: dict[str, dict[str, str]] = {
+    "organization": {
+        "organization_key": "sourceRecordId", "name": "name", "kind": "kind", "sectors": "sectors",
+        "credit_code": "creditCode", "public_phone": "publicPhone", "address": "address", "charges_fee": "chargesFee",
+        "status": "status", "filing_no": "filingNo", "filed_at": "filedAt",
+    },
+    "mediator": {
+        "identity_masked": "identityMasked", "gender": "gender", "birth_year": "birthYear", "name": "name",
+        "employment": "employment", "background": "background", "education": "education",
+        "specialties": "specialties", "languages": "languages", "phone": "phone", "status": "status",
+    },
+}
+"""The stored property each non-empty cell gives. An update writes only these (an empty cell keeps the stored
+value); defaults (status FILED, languages zh, no fee) and provenance (`sourceAgency`) apply when a row creates."""
+IDENTITY_GIVES = frozenset({"gender", "birthYear", "identityMasked"})
+"""What an identity number gives besides its hash, whichever of those cells are empty."""
 
+
+def given_props(record: str, values: dict[str, Any]) -> frozenset[str]:
+    """The stored properties the row's non-empty cells give (`values` without the `record` cell)."""
+    gives = GIVES[record]
+    found = frozenset(gives[column] for column in values if column in gives)
+    return found | IDENTITY_GIVES if record == "mediator" and "identity_number" in values else found
 
 
 class OrganizationRow(OrganizationInput):
@@ -103,6 +125,8 @@ class OrganizationPlan:
     credit_code: str | None
     props: dict[str, Any]
     filing_no: str | None = None
+    given: frozenset[str] = frozenset()
+    """The properties the row's cells give; the checks keep only these for a stored organization."""
 
 
 @dataclass(slots=True)
@@ -114,6 +138,8 @@ class MediatorPlan:
     employment: Employment
     status: RecordStatus
     props: dict[str, Any]
+    given: frozenset[str] = frozenset()
+    """The properties the row's cells give; the checks keep only these for a person on the roster."""
 
 
 @dataclass(slots=True)
@@ -125,6 +151,8 @@ class MembershipPlan:
     role: MembershipRole
     since: datetime.date
     until: datetime.date | None
+    until_given: bool = True
+    """False for an empty `until` cell: a stored membership keeps its end, a new one has none."""
 
 
 Plan = OrganizationPlan | MediatorPlan | MembershipPlan
@@ -183,7 +211,8 @@ def _organization(line: int, values: dict[str, Any], context: RowContext) -> Org
     if data.filing_no is not None:
         props |= {"filingNo": data.filing_no, "filedAt": data.filed_at}
     return OrganizationPlan(
-        line, data.organization_key, jurisdiction, data.kind, data.status, credit_code, props, data.filing_no
+        line, data.organization_key, jurisdiction, data.kind, data.status, credit_code, props, data.filing_no,
+        given_props("organization", values),
     )
 
 
@@ -223,7 +252,8 @@ def _mediator(line: int, values: dict[str, Any], context: RowContext) -> Mediato
     hashed = str(identity.pop("identityHash"))
     source = {"sourceAgency": context.agency_id} if context.agency_id else {}
     props = identity | mediator_fields(data) | {"status": data.status.value} | source
-    return MediatorPlan(line, hashed, column, Gender(identity["gender"]), data.employment, data.status, props)
+    given = given_props("mediator", values)
+    return MediatorPlan(line, hashed, column, Gender(identity["gender"]), data.employment, data.status, props, given)
 
 
 def _membership(line: int, values: dict[str, Any], context: RowContext) -> MembershipPlan:
@@ -240,7 +270,9 @@ def _membership(line: int, values: dict[str, Any], context: RowContext) -> Membe
             hashed = identity_hash(data.identity_number, key=context.hash_key)
     else:
         hashed, column = str(data.identity_hash), "identity_hash"
-    return MembershipPlan(line, data.organization_key, hashed, column, data.role, data.since, data.until)
+    return MembershipPlan(
+        line, data.organization_key, hashed, column, data.role, data.since, data.until, "until" in values
+    )
 
 
 # --- the whole file, before the graph is asked ---------------------------------------------------------------
