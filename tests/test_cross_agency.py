@@ -130,6 +130,9 @@ FOREIGN_AGENCY = {WUHOU_BUREAU: YUCHENG_BUREAU}
 
 UNTRIED = {"anyMediator"}
 
+REFUSALS = {"ForbiddenByAgencyProblem", "NotFoundProblem"}
+"""A refusal for the foreign object itself: not a ValidationProblem about the dummy values around it."""
+
 
 def test_every_id_argument_of_every_mutation_is_known() -> None:
     unknown = [f"KIND[({name!r}, {path!r})] = '<what the ID names>'" for name, path in ID_ARGUMENTS if (name, path) not in KIND]
@@ -153,7 +156,7 @@ def put(variables: dict[str, Any], path: list[str], value: str, kind: GraphQLInp
     if current is None:
         current = [dummy(named)] if listed else dummy(named)
         variables[head] = current
-    inner = current[0] if listed else current
+    inner: dict[str, Any] = current[0] if isinstance(current, list) else current
     put(inner, rest, value, named.fields[rest[0]].type)
 
 
@@ -187,8 +190,22 @@ async def operation(
 
 TRIED = [(name, path) for name, path in ID_ARGUMENTS if KIND.get((name, path)) not in UNTRIED]
 
+VALIDATED_FIRST = {
+    ("addCredential", "mediatorId"),
+    ("applyForGrade", "input.mediatorId"),
+    ("fileMediator", "membership.organizationId"),
+    ("recordTraining", "input.attendees.mediatorId"),
+}
+"""The dummy input is refused by validation before the foreign ID is looked at: these need valid values (to do),
+until then the test is an expected failure, strict so a fix has to take the entry out."""
 
-@pytest.mark.parametrize(("name", "path"), TRIED, ids=[f"{name}.{path}" for name, path in TRIED])
+
+def case(name: str, path: str) -> Any:
+    marks = [pytest.mark.xfail(strict=True, reason="validated first")] if (name, path) in VALIDATED_FIRST else []
+    return pytest.param(name, path, id=f"{name}.{path}", marks=marks)
+
+
+@pytest.mark.parametrize(("name", "path"), [case(name, path) for name, path in TRIED])
 async def test_an_object_of_another_agency_is_refused(graph: Graph, as_agency: AsAgency, name: str, path: str) -> None:
     scope = required_scope(MUTATION.fields[name])
     writer = writer_for(scope, name)
@@ -202,5 +219,5 @@ async def test_an_object_of_another_agency_is_refused(graph: Graph, as_agency: A
     body = await caller(query, **variables)
 
     assert "errors" not in body, body
-    assert body["data"][name]["__typename"].endswith("Problem"), (variables, body)
+    assert body["data"][name]["__typename"] in REFUSALS, (variables, body)
     assert await graph_size(graph) == before
