@@ -7,7 +7,7 @@ rejected write leaves the graph as it was.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, LiteralString
 
 from graph.core import clock
 from graph.core.driver import Graph, Row, Tx
@@ -188,6 +188,30 @@ async def update_mediator(graph: Graph, tx: Tx, *, id: str, version: int, props:
         props=props,
     )
     return rows[0]["props"] if rows else None
+
+
+_AWAITING_FILED: LiteralString = (
+    " WHERE m.status = 'PENDING' AND m.registrationStatus IS NULL"
+    " AND EXISTS { (m)-[r:MEMBER_OF]->(o:Organization) WHERE o.status = 'FILED' AND " + current("r") + " }"
+    " RETURN m.id AS id, m.version AS version, m {.*, identityHash: null} AS props ORDER BY id"
+)
+"""Of mediators `m`: those still PENDING that the bureau filed (no partner registration awaits a decision) and
+that now serve a FILED organization, so they join the public roster."""
+
+
+async def awaiting_members(graph: Graph, tx: Tx, *, organization: str, on: date) -> list[Row]:
+    """The members of `organization` that its filing makes FILED (see `_AWAITING_FILED`)."""
+    return await graph.rows(
+        tx,
+        "MATCH (:Organization {id: $organization})<-[:MEMBER_OF]-(x:Mediator) WITH DISTINCT x AS m" + _AWAITING_FILED,
+        organization=organization,
+        on=on,
+    )
+
+
+async def awaiting_mediator(graph: Graph, tx: Tx, *, mediator: str, on: date) -> list[Row]:
+    """`mediator`, if a membership just entered makes it FILED (see `_AWAITING_FILED`)."""
+    return await graph.rows(tx, "MATCH (m:Mediator {id: $mediator})" + _AWAITING_FILED, mediator=mediator, on=on)
 
 
 async def overlapping_membership(

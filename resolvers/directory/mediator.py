@@ -35,6 +35,7 @@ from graph.grades.training import (
 )
 from graph.roster.credential import CredentialRecord, credentials_of_mediators
 from graph.roster.filing import (
+    awaiting_mediator,
     create_mediator,
     end_membership,
     filed_organizations_of,
@@ -69,7 +70,7 @@ from resolvers.core.pagination import Listing, build_filter
 from resolvers.core.write import Writer, checked_state, unit_of_work, validated
 from resolvers.courts.finder import valid_grade_rank
 from resolvers.directory.jurisdiction import known_division
-from resolvers.directory.organization import Saved, require_composition
+from resolvers.directory.organization import Saved, file_awaiting, require_composition
 from resolvers.roster.membership import MembershipInput, enter, keep_composition
 
 __all__ = [
@@ -204,8 +205,11 @@ async def file_mediator(
         owner = await identity_owner(writer.graph, tx, identity_hash=identity["identityHash"])
         if owner is not None:
             raise conflict(f"This person is already on the roster as mediator {owner}.", "identityNumber")
+        organization = await organization_state(writer.graph, tx, id=membership.organization_id, viewer=writer.viewer)
+        draft = organization is not None and organization["props"].get("status") == RecordStatus.PENDING.value
+        # into a committee still awaiting its filing: PENDING (out of the directory) until it is filed (issue 12)
         props = identity | mediator_fields(data) | {
-            "status": RecordStatus.FILED.value,
+            "status": (RecordStatus.PENDING if draft else RecordStatus.FILED).value,
             "sourceAgency": writer.agency_id,
             "sourceRecordId": data.source_record_id,
         }
@@ -254,7 +258,9 @@ async def add_membership(
         if not state["allowed"]:
             # Joining a mediator to one of your organizations would bring it into your reach (issue 12).
             raise forbidden("The mediator serves no organization inside the bureau's jurisdiction.", "mediatorId")
-        return mediator_id, [await join(writer, tx, mediator_id, membership, operation="addMembership")]
+        joined = await join(writer, tx, mediator_id, membership, operation="addMembership")
+        return mediator_id, [joined, *await file_awaiting(writer, tx, await awaiting_mediator(
+            writer.graph, tx, mediator=mediator_id, on=clock.today()), operation="addMembership")]
 
     entity, replayed = await unit_of_work(
         writer, operation="addMembership", payload={"id": mediator_id, "input": raw},

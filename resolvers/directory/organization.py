@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.audit.trail import Change
-from graph.core.driver import Graph, Tx
+from graph.core.driver import Graph, Row, Tx
 from graph.core.page import PageRequest
 from graph.core.records import native
 from graph.core.viewer import Viewer
@@ -31,6 +31,7 @@ from graph.directory.organization import (
     organizations_by_id,
 )
 from graph.roster.filing import (
+    awaiting_members,
     create_organization,
     division_reach,
     move_organization,
@@ -38,6 +39,7 @@ from graph.roster.filing import (
     organization_state,
     record_filing,
     seats,
+    update_mediator,
     update_organization,
 )
 from graph.roster.membership import OrganizationMember, members_of_organizations
@@ -192,6 +194,7 @@ async def file_organization(
         changes = [Change(new_id, "Organization", "fileOrganization", None, created | {"jurisdiction": jurisdiction})]
         if not draft:
             changes.append(await complete_filing(writer, tx, new_id, created))
+            changes.extend(await filed_members(writer, tx, new_id))
         return new_id, changes
 
     entity, replayed = await unit_of_work(
@@ -219,6 +222,25 @@ async def complete_filing(writer: Writer, tx: Tx, organization_id: str, before: 
     )
     assert after is not None
     return Change(organization_id, "Organization", "completeFiling", before, after | {"guidedBy": filing["court"]})
+
+
+async def filed_members(writer: Writer, tx: Tx, organization_id: str) -> list[Change]:
+    """The filing of `organization_id` makes FILED (public) the members the bureau filed into it while it was a
+    draft: a mediator whose only memberships await a decision stays out of the directory until then (issue 12)."""
+    awaiting = await awaiting_members(writer.graph, tx, organization=organization_id, on=clock.today())
+    return await file_awaiting(writer, tx, awaiting, operation="completeFiling")
+
+
+async def file_awaiting(writer: Writer, tx: Tx, awaiting: list[Row], *, operation: str) -> list[Change]:
+    """Make each PENDING mediator of `awaiting` (rows of id, version and props) FILED, with its audit change."""
+    changes = []
+    for row in awaiting:
+        after = await update_mediator(
+            writer.graph, tx, id=row["id"], version=int(row["version"]), props={"status": RecordStatus.FILED.value}
+        )
+        assert after is not None
+        changes.append(Change(row["id"], "Mediator", operation, native(row["props"]), after))
+    return changes
 
 
 async def require_composition(writer: Writer, tx: Tx, organization_id: str, *, without: str | None = None) -> None:
@@ -328,7 +350,8 @@ async def change_organization_status(
                     " a rejected one returns to the queue when its partner amends it."
                 )
                 raise Problem(ProblemCode.ILLEGAL_TRANSITION, "id", message)
-            return organization_id, [await complete_filing(writer, tx, organization_id, before)]
+            filed = await complete_filing(writer, tx, organization_id, before)
+            return organization_id, [filed, *await filed_members(writer, tx, organization_id)]
         status = next_status(transition, RecordStatus(before["status"]))
         if transition is Transition.REINSTATE:
             await require_composition(writer, tx, organization_id)

@@ -64,6 +64,7 @@ from resolvers.directory.organization import (
     Saved,
     complete_filing,
     division,
+    filed_members,
     organization_props,
     organization_warnings,
 )
@@ -271,6 +272,8 @@ async def approve_registration(
             filed = await complete_filing(writer, tx, id, before)
             after = native(await record_decision(writer.graph, tx, kind=kind, id=id, props=decided))
             after |= {"guidedBy": (filed.after or {}).get("guidedBy")}
+            members = await filed_members(writer, tx, id)
+            return id, [Change(id, kind, "approveRegistration", before, after), *members]
         else:
             status = next_status(Transition.FILE, RecordStatus(before["status"]))
             props = {"status": status.value} | decided
