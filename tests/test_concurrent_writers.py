@@ -25,7 +25,7 @@ async def test_every_losing_writer_of_one_version_gets_stale_version(demo: Graph
     outcomes: list[list[str]] = []
 
     for round_ in range(ROUNDS):
-        version = round_ + 1
+        version = round_ + 2  # filed into the draft (1), then FILED with it (2)
         racing = await asyncio.gather(
             *(bureau(AMEND_MEDIATOR, id=member, version=version, input={"name": f"改名{round_}-{i}"}) for i in range(WRITERS))
         )
@@ -33,7 +33,7 @@ async def test_every_losing_writer_of_one_version_gets_stale_version(demo: Graph
 
     assert outcomes == [["MediatorSaved"] + ["StaleVersionProblem"] * (WRITERS - 1)] * ROUNDS
     rows = await demo.read("MATCH (m:Mediator {id: $id}) RETURN m.version AS version", id=member)
-    assert rows == [{"version": 1 + ROUNDS}]
+    assert rows == [{"version": 2 + ROUNDS}]
     assert (await events(demo, member)).count("amendMediator") == ROUNDS
 
 

@@ -368,11 +368,11 @@ async def test_deregistering_a_member_may_not_break_the_committee(demo: Graph, a
     bureau = await as_agency(WUHOU, WRITE)
     org_id, people = await filed_committee_of_three(bureau)
 
-    refused = (await bureau(DEREGISTER, id=people[0], version=1))["data"]["deregisterMediator"]
+    refused = (await bureau(DEREGISTER, id=people[0], version=2))["data"]["deregisterMediator"]
 
     assert refused["__typename"] == "ValidationProblem"
     rows = await demo.read("MATCH (m:Mediator {id: $id}) RETURN m.status AS status, m.version AS v", id=people[0])
-    assert rows == [{"status": "FILED", "v": 1}]
+    assert rows == [{"status": "FILED", "v": 2}]
 
 
 async def test_a_committee_keeps_its_full_time_minimum_when_members_go_part_time(
@@ -382,9 +382,9 @@ async def test_a_committee_keeps_its_full_time_minimum_when_members_go_part_time
     org_id, people = await filed_committee_of_three(bureau)
     part_time = {"employment": "PART_TIME"}
 
-    first = (await bureau(AMEND_MEDIATOR, id=people[1], version=1, input=part_time))["data"]["amendMediator"]
-    second = (await bureau(AMEND_MEDIATOR, id=people[2], version=1, input=part_time))["data"]["amendMediator"]
-    last = (await bureau(AMEND_MEDIATOR, id=people[0], version=1, input=part_time))["data"]["amendMediator"]
+    first = (await bureau(AMEND_MEDIATOR, id=people[1], version=2, input=part_time))["data"]["amendMediator"]
+    second = (await bureau(AMEND_MEDIATOR, id=people[2], version=2, input=part_time))["data"]["amendMediator"]
+    last = (await bureau(AMEND_MEDIATOR, id=people[0], version=2, input=part_time))["data"]["amendMediator"]
 
     assert (first["__typename"], second["__typename"], last["__typename"]) == (
         "MediatorSaved", "MediatorSaved", "ValidationProblem")

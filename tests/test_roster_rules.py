@@ -103,13 +103,13 @@ async def test_a_mediator_is_suspended_and_reinstated_to_filed(demo: Graph, as_a
     member = people[1]["id"]
     trail = await events(demo, member)
 
-    suspended = (await bureau(SUSPEND, id=member, version=1))["data"]["suspendMediator"]
-    reinstated = (await bureau(REINSTATE, id=member, version=2))["data"]["reinstateMediator"]
+    suspended = (await bureau(SUSPEND, id=member, version=2))["data"]["suspendMediator"]
+    reinstated = (await bureau(REINSTATE, id=member, version=3))["data"]["reinstateMediator"]
 
     assert (suspended["__typename"], suspended["mediator"]["status"], suspended["mediator"]["version"]) == (
-        "MediatorSaved", "SUSPENDED", 2)
+        "MediatorSaved", "SUSPENDED", 3)
     assert (reinstated["__typename"], reinstated["mediator"]["status"], reinstated["mediator"]["version"]) == (
-        "MediatorSaved", "FILED", 3)
+        "MediatorSaved", "FILED", 4)
     assert await events(demo, member) == [*trail, "suspendMediator", "reinstateMediator"]
     reasons = await demo.read("MATCH (m:Mediator {id: $id}) RETURN m.statusReason AS reason", id=member)
     assert reasons == [{"reason": "检查"}]
@@ -120,17 +120,17 @@ async def test_a_mediator_is_deregistered_from_filed_and_from_suspended(demo: Gr
     _, people = await filed_committee_of(bureau, 5)
     filed, suspended = people[3]["id"], people[4]["id"]
 
-    from_filed = (await bureau(DEREGISTER, id=filed, version=1))["data"]["deregisterMediator"]
-    await bureau(SUSPEND, id=suspended, version=1)
-    from_suspended = (await bureau(DEREGISTER, id=suspended, version=2))["data"]["deregisterMediator"]
+    from_filed = (await bureau(DEREGISTER, id=filed, version=2))["data"]["deregisterMediator"]
+    await bureau(SUSPEND, id=suspended, version=2)
+    from_suspended = (await bureau(DEREGISTER, id=suspended, version=3))["data"]["deregisterMediator"]
 
     assert (from_filed["__typename"], from_filed["mediator"]["status"]) == ("MediatorSaved", "DEREGISTERED")
     assert (from_suspended["__typename"], from_suspended["mediator"]["status"]) == ("MediatorSaved", "DEREGISTERED")
-    assert await status_of(demo, filed) == {"status": "DEREGISTERED", "version": 2}
-    assert await status_of(demo, suspended) == {"status": "DEREGISTERED", "version": 3}
+    assert await status_of(demo, filed) == {"status": "DEREGISTERED", "version": 3}
+    assert await status_of(demo, suspended) == {"status": "DEREGISTERED", "version": 4}
     assert (await events(demo, suspended))[-2:] == ["suspendMediator", "deregisterMediator"]
     # the committee now has three members who count, so a third deregistration breaks it
-    third = (await bureau(DEREGISTER, id=people[2]["id"], version=1))["data"]["deregisterMediator"]
+    third = (await bureau(DEREGISTER, id=people[2]["id"], version=2))["data"]["deregisterMediator"]
     assert (third["__typename"], third["message"]) == (
         "ValidationProblem", "A committee has 3 to 9 members; this one has 2 (Art 8).")
 
@@ -150,10 +150,10 @@ async def test_an_illegal_step_of_a_mediator_is_refused_and_writes_nothing(
     bureau = await as_agency(WUHOU, WRITE)
     _, people = await filed_committee_of(bureau, 4)
     member = people[3]["id"]
-    for version, step in enumerate(steps, start=1):
+    for version, step in enumerate(steps, start=2):
         done = await bureau(step, id=member, version=version)
         assert next(iter(done["data"].values()))["__typename"] == "MediatorSaved", done
-    version = len(steps) + 1
+    version = len(steps) + 2
     before, trail = await snapshot(demo), await events(demo, member)
 
     body = await bureau(illegal, id=member, version=version)
@@ -171,7 +171,7 @@ async def test_an_illegal_step_is_explained_in_plain_words(demo: Graph, as_agenc
     bureau = await as_agency(WUHOU, WRITE)
     _, people = await filed_committee_of(bureau, 3)
 
-    body = await bureau(REINSTATE, id=people[1]["id"], version=1)
+    body = await bureau(REINSTATE, id=people[1]["id"], version=2)
 
     assert body["data"]["reinstateMediator"]["message"] == (
         "A record that is FILED cannot be reinstated (allowed from DEREGISTERED, SUSPENDED).")
@@ -487,16 +487,16 @@ async def test_amending_a_mediator_with_a_stale_version_writes_nothing(demo: Gra
     bureau = await as_agency(WUHOU, WRITE)
     _, people = await filed_committee_of(bureau, 3)
     member = people[1]["id"]
-    renamed = (await bureau(AMEND_MEDIATOR, id=member, version=1, input={"name": "改名一"}))["data"]["amendMediator"]
+    renamed = (await bureau(AMEND_MEDIATOR, id=member, version=2, input={"name": "改名一"}))["data"]["amendMediator"]
     before, trail = await snapshot(demo), await events(demo, member)
 
-    stale = (await bureau(AMEND_MEDIATOR, id=member, version=1, input={"name": "改名二"}))["data"]["amendMediator"]
+    stale = (await bureau(AMEND_MEDIATOR, id=member, version=2, input={"name": "改名二"}))["data"]["amendMediator"]
 
-    assert (renamed["mediator"]["name"], renamed["mediator"]["version"]) == ("改名一", 2)
+    assert (renamed["mediator"]["name"], renamed["mediator"]["version"]) == ("改名一", 3)
     assert (stale["__typename"], stale["code"], stale["field"], stale["message"]) == (
-        "StaleVersionProblem", "STALE_VERSION", "version", "The mediator changed since it was read; it is now at version 2.")
+        "StaleVersionProblem", "STALE_VERSION", "version", "The mediator changed since it was read; it is now at version 3.")
     rows = await demo.read("MATCH (m:Mediator {id: $id}) RETURN m.name AS name, m.version AS version", id=member)
-    assert rows == [{"name": "改名一", "version": 2}]
+    assert rows == [{"name": "改名一", "version": 3}]
     assert await snapshot(demo) == before
     assert await events(demo, member) == trail
 
