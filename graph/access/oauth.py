@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import LiteralString
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.records import GraphRecord
 from graph.core.vocabulary import AgencyKind
@@ -55,12 +56,13 @@ async def insert_client(
     rows = await graph.write(
         "MATCH (a:Agency {id: $agencyId})"
         " CREATE (c:OAuthClient {clientId: $clientId, secretHash: $secretHash, scopes: $scopes,"
-        " status: 'ACTIVE', createdAt: datetime()})-[:ACTS_FOR]->(a)"
+        " status: 'ACTIVE', createdAt: " + NOW + "})-[:ACTS_FOR]->(a)"
         " RETURN " + _CLIENT + "} AS client",
         agencyId=agency_id,
         clientId=client_id,
         secretHash=secret_hash,
         scopes=list(scopes),
+        **stamp(),
     )
     return ClientRecord.model_validate(rows[0]["client"]) if rows else None
 
@@ -91,10 +93,11 @@ async def find_clients(graph: Graph, *, agency_id: str | None = None, limit: int
 async def set_secret_hash(graph: Graph, *, client_id: str, secret_hash: str) -> bool:
     rows = await graph.write(
         "MATCH (c:OAuthClient {clientId: $clientId})"
-        " SET c.secretHash = $secretHash, c.secretRotatedAt = datetime()"
+        " SET c.secretHash = $secretHash, c.secretRotatedAt = " + NOW +
         " RETURN c.clientId AS clientId",
         clientId=client_id,
         secretHash=secret_hash,
+        **stamp(),
     )
     return bool(rows)
 
@@ -102,10 +105,11 @@ async def set_secret_hash(graph: Graph, *, client_id: str, secret_hash: str) -> 
 async def set_client_status(graph: Graph, *, client_id: str, status: ClientStatus) -> bool:
     rows = await graph.write(
         "MATCH (c:OAuthClient {clientId: $clientId})"
-        " SET c.status = $status, c.statusChangedAt = datetime()"
+        " SET c.status = $status, c.statusChangedAt = " + NOW +
         " RETURN c.clientId AS clientId",
         clientId=client_id,
         status=status.value,
+        **stamp(),
     )
     return bool(rows)
 
@@ -114,10 +118,11 @@ async def set_client_jwks(graph: Graph, *, client_id: str, jwks: str) -> bool:
     """Store the client's public JWKS (a JSON string) for private_key_jwt."""
     rows = await graph.write(
         "MATCH (c:OAuthClient {clientId: $clientId})"
-        " SET c.jwks = $jwks, c.keysChangedAt = datetime()"
+        " SET c.jwks = $jwks, c.keysChangedAt = " + NOW +
         " RETURN c.clientId AS clientId",
         clientId=client_id,
         jwks=jwks,
+        **stamp(),
     )
     return bool(rows)
 
@@ -126,10 +131,11 @@ async def revoke_token_id(graph: Graph, jti: str, expires_at: datetime) -> None:
     """Deny the token id until it expires anyway; revoking twice changes nothing."""
     await graph.write(
         "MERGE (r:RevokedToken {jti: $jti})"
-        " ON CREATE SET r.expiresAt = $expiresAt, r.revokedAt = datetime()"
+        " ON CREATE SET r.expiresAt = $expiresAt, r.revokedAt = " + NOW +
         " RETURN r.jti AS jti",
         jti=jti,
         expiresAt=expires_at,
+        **stamp(),
     )
 
 

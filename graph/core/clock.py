@@ -13,7 +13,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import LiteralString
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+NOW: LiteralString = "datetime({epochMillis: $nowMillis})"
+"""This moment in Cypher: the registry clock's instant passed by `stamp()`, never the graph server's
+`datetime()`. Zoned (UTC) on both engines: ArcadeDB keeps a driver datetime parameter without its zone, and
+`updatedAt.epochMillis` (the page order) of such a value is null there. One `$nowMillis` per statement, so
+every row a statement writes carries the same instant."""
 
 CHINA_STANDARD_TIME = datetime.timezone(datetime.timedelta(hours=8), "CST")
 
@@ -41,9 +48,19 @@ def now() -> datetime.datetime:
     return fixed.astimezone(datetime.UTC) if fixed is not None else datetime.datetime.now(datetime.UTC)
 
 
+def stamp(moment: datetime.datetime | None = None) -> dict[str, int]:
+    """The parameter of `NOW`: `moment` (aware; this moment by default) as epoch milliseconds."""
+    return {"nowMillis": int((moment or now()).timestamp() * 1000)}
+
+
 def today() -> datetime.date:
     """The day in the registry's time zone."""
-    return now().astimezone(zone()).date()
+    return day_of(now())
+
+
+def day_of(moment: datetime.datetime) -> datetime.date:
+    """The registry's day at `moment` (aware)."""
+    return moment.astimezone(zone()).date()
 
 
 @contextmanager

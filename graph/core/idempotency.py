@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from neo4j import AsyncManagedTransaction
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row
 
 
@@ -24,9 +25,10 @@ async def remember_result(
     await graph.rows(
         tx,
         "CREATE (:IdempotencyKey {scopedKey: $key, operation: $operation, inputHash: $inputHash,"
-        " entityId: $entityId, at: datetime()})",
+        " entityId: $entityId, at: " + NOW + "})",
         key=scoped_key,
         operation=operation,
         inputHash=input_hash,
         entityId=entity_id,
+        **stamp(),
     )

@@ -25,6 +25,7 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row, Tx
 from graph.core.records import GraphRecord
 from graph.core.terms import current, in_force
@@ -132,13 +133,14 @@ async def create_case(
         " WITH m, a, k WHERE k IS NULL"
         " CREATE (:CaseKey {key: $key, caseId: $id, mediatorId: $mediator, agencyId: $agency})"
         " CREATE (m)-[h:HANDLED]->(a) SET h += $props, h.id = $id, h.codeKey = $key, h.version = 1,"
-        " h.recordedAt = datetime()"
+        " h.recordedAt = " + NOW
         + _PROJECTION,
         id=id,
         key=key,
         mediator=mediator,
         agency=agency,
         props=props,
+        **stamp(),
     )
     return rows[0]["props"] if rows else None
 
@@ -163,10 +165,11 @@ async def update_case(graph: Graph, tx: Tx, *, id: str, props: dict[str, Any]) -
         tx,
         "MATCH (k:CaseKey {caseId: $id})"
         " MATCH (m:Mediator {id: k.mediatorId})-[h:HANDLED]->(a:Agency {id: k.agencyId}) WHERE h.id = $id"
-        " SET h += $props, h.updatedAt = datetime()"
+        " SET h += $props, h.updatedAt = " + NOW
         + _PROJECTION,
         id=id,
         props=props,
+        **stamp(),
     )
     saved: dict[str, Any] = rows[0]["props"]
     return saved

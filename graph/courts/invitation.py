@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row, Tx
 from graph.core.records import GraphRecord
 from graph.core.terms import current, in_force
@@ -120,11 +121,12 @@ async def create_invitation(graph: Graph, tx: Tx, *, court: str, target: str, pr
     rows = await graph.rows(
         tx,
         "MATCH (c:Court {id: $court}), (t {id: $target}) WHERE t:Mediator OR t:Organization"
-        " CREATE (c)-[r:INVITES]->(t) SET r += $props, r.status = 'ACTIVE', r.invitedAt = datetime()"
+        " CREATE (c)-[r:INVITES]->(t) SET r += $props, r.status = 'ACTIVE', r.invitedAt = " + NOW +
         " RETURN r {.*} AS props",
         court=court,
         target=target,
         props=props,
+        **stamp(),
     )
     written: dict[str, Any] = rows[0]["props"]
     return written
@@ -134,10 +136,11 @@ async def update_invitation(graph: Graph, tx: Tx, *, court: str, target: str, pr
     rows = await graph.rows(
         tx,
         "MATCH (:Court {id: $court})-[r:INVITES]->(t {id: $target}) WHERE r.status = 'ACTIVE'"
-        " SET r += $props, r.updatedAt = datetime() RETURN r {.*} AS props",
+        " SET r += $props, r.updatedAt = " + NOW + " RETURN r {.*} AS props",
         court=court,
         target=target,
         props=props,
+        **stamp(),
     )
     return rows[0]["props"] if rows else None
 
@@ -146,10 +149,11 @@ async def record_sanction(graph: Graph, tx: Tx, *, court: str, target: str, prop
     await graph.rows(
         tx,
         "MATCH (c:Court {id: $court}), (t {id: $target}) CREATE (c)-[s:SANCTIONED]->(t)"
-        " SET s += $props, s.recordedAt = datetime()",
+        " SET s += $props, s.recordedAt = " + NOW,
         court=court,
         target=target,
         props=props,
+        **stamp(),
     )
 
 
@@ -233,11 +237,12 @@ async def publish_version(graph: Graph, tx: Tx, *, court: str, digest: str, entr
         " WITH c, coalesce(max(old.version), 0) AS latest"
         " CREATE (c)-[:PUBLISHED]->(n:InvitedListVersion {courtId: $court, version: latest + 1,"
         " key: $court + ':' + toString(latest + 1)})"
-        " SET n.id = randomUUID(), n.publishedAt = datetime(), n.digest = $digest, n.entries = $entries"
+        " SET n.id = randomUUID(), n.publishedAt = " + NOW + ", n.digest = $digest, n.entries = $entries"
         " RETURN n {.id, .courtId, .version, .publishedAt, .digest} AS props",
         court=court,
         digest=digest,
         entries=entries,
+        **stamp(),
     )
     written: dict[str, Any] = rows[0]["props"]
     return written

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Filter, GraphRecord, Names
@@ -64,32 +65,32 @@ async def agencies_by_id(graph: Graph, *, ids: Sequence[str]) -> dict[str, Agenc
 _MERGE: dict[AgencyKind, LiteralString] = {
     AgencyKind.JUDICIAL_BUREAU: "UNWIND $rows AS row"
     " MERGE (n:Agency:JudicialBureau {name: row.name})"
-    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = datetime(), n.version = 1"
-    " SET n.kind = 'JUDICIAL_BUREAU', n.updatedAt = datetime()"
+    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = " + NOW + ", n.version = 1"
+    " SET n.kind = 'JUDICIAL_BUREAU', n.updatedAt = " + NOW +
     " WITH n, row MATCH (j:Jurisdiction {code: row.jurisdiction}) MERGE (n)-[:GOVERNS]->(j)"
     " RETURN count(n) AS merged",
     AgencyKind.COURT: "UNWIND $rows AS row"
     " MERGE (n:Agency:Court {name: row.name})"
-    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = datetime(), n.version = 1"
-    " SET n.kind = 'COURT', n.level = row.level, n.courtCode = row.courtCode, n.updatedAt = datetime()"
+    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = " + NOW + ", n.version = 1"
+    " SET n.kind = 'COURT', n.level = row.level, n.courtCode = row.courtCode, n.updatedAt = " + NOW +
     " WITH n, row MATCH (j:Jurisdiction {code: row.jurisdiction}) MERGE (n)-[:HAS_JURISDICTION]->(j)"
     " WITH n, row OPTIONAL MATCH (s:Agency {name: row.supervisor}) WHERE s:Court"
     " FOREACH (_ IN CASE WHEN s IS NULL THEN [] ELSE [1] END | MERGE (n)-[:SUPERVISED_BY]->(s))"
     " RETURN count(n) AS merged",
     AgencyKind.PARTNER_AGENCY: "UNWIND $rows AS row"
     " MERGE (n:Agency:PartnerAgency {name: row.name})"
-    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = datetime(), n.version = 1"
-    " SET n.kind = 'PARTNER_AGENCY', n.field = row.field, n.updatedAt = datetime()"
+    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = " + NOW + ", n.version = 1"
+    " SET n.kind = 'PARTNER_AGENCY', n.field = row.field, n.updatedAt = " + NOW +
     " RETURN count(n) AS merged",
     AgencyKind.PLATFORM_ADMIN: "UNWIND $rows AS row"
     " MERGE (n:Agency:PlatformAdmin {name: row.name})"
-    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = datetime(), n.version = 1"
-    " SET n.kind = 'PLATFORM_ADMIN', n.updatedAt = datetime()"
+    " ON CREATE SET n.id = coalesce(row.id, randomUUID()), n.createdAt = " + NOW + ", n.version = 1"
+    " SET n.kind = 'PLATFORM_ADMIN', n.updatedAt = " + NOW +
     " RETURN count(n) AS merged",
 }
 
 
 async def merge_agencies(graph: Graph, *, kind: AgencyKind, rows: Sequence[dict[str, Any]]) -> int:
     """Upsert agencies of one kind keyed on their name; every label is given at creation."""
-    result = await graph.write(_MERGE[kind], rows=list(rows))
+    result = await graph.write(_MERGE[kind], rows=list(rows), **stamp())
     return int(result[0]["merged"]) if result else 0

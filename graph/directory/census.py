@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 
 Rows = Sequence[dict[str, Any]]
@@ -22,9 +23,10 @@ async def create_divisions(graph: Graph, *, rows: Rows) -> None:
         "UNWIND $rows AS row"
         " MATCH (p:Jurisdiction {code: row.parent})"
         " CREATE (j:Jurisdiction {code: row.code, id: row.id, name: row.name, level: row.level,"
-        " createdAt: datetime(), version: 1, updatedAt: datetime()})"
+        " createdAt: " + NOW + ", version: 1, updatedAt: " + NOW + "})"
         " CREATE (j)-[:PART_OF]->(p)",
         rows=list(rows),
+        **stamp(),
     )
 
 
@@ -35,12 +37,13 @@ async def create_organizations(graph: Graph, *, rows: Rows) -> None:
         " MATCH (j:Jurisdiction {code: row.jurisdiction})"
         " MATCH (b:Agency {name: row.bureau}) WHERE b:JudicialBureau"
         " MATCH (c:Agency {name: row.court}) WHERE c:Court"
-        " CREATE (n:Organization {id: row.id, createdAt: datetime(), version: 1})"
-        " SET n += row.props, n.updatedAt = datetime()"
+        " CREATE (n:Organization {id: row.id, createdAt: " + NOW + ", version: 1})"
+        " SET n += row.props, n.updatedAt = " + NOW +
         " CREATE (n)-[:LOCATED_IN]->(j)"
         " CREATE (n)-[:FILED_WITH {filedAt: n.filedAt, filingNo: n.filingNo}]->(b)"
         " CREATE (n)-[:GUIDED_BY]->(c)",
         rows=list(rows),
+        **stamp(),
     )
 
 
@@ -61,14 +64,15 @@ async def create_mediators(graph: Graph, *, rows: Rows) -> None:
     await graph.write(
         "UNWIND $rows AS row"
         " MATCH (o:Organization {id: row.membership.organization})"
-        " CREATE (m:Mediator {id: row.id, createdAt: datetime(), version: 1})"
-        " SET m += row.props, m.updatedAt = datetime()"
+        " CREATE (m:Mediator {id: row.id, createdAt: " + NOW + ", version: 1})"
+        " SET m += row.props, m.updatedAt = " + NOW +
         " CREATE (m)-[r:MEMBER_OF {since: row.membership.since}]->(o)"
         " SET r.role = row.membership.role, r.until = row.membership.until"
         " CREATE (l:Listing) SET l = row.listing"
         " FOREACH (credential IN row.credentials |"
         "   CREATE (m)-[:HOLDS]->(c:Credential {id: credential.id}) SET c += credential.props)",
         rows=list(rows),
+        **stamp(),
     )
 
 

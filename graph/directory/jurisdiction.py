@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Filter, GraphRecord, Names
@@ -85,12 +86,13 @@ async def merge_jurisdictions(graph: Graph, *, rows: Sequence[dict[str, Any]]) -
     result = await graph.write(
         "UNWIND $rows AS row"
         " MERGE (j:Jurisdiction {code: row.code})"
-        " ON CREATE SET j.id = coalesce(row.id, randomUUID()), j.createdAt = datetime(), j.version = 1"
-        " SET j.name = row.name, j.level = row.level, j.updatedAt = datetime()"
+        " ON CREATE SET j.id = coalesce(row.id, randomUUID()), j.createdAt = " + NOW + ", j.version = 1"
+        " SET j.name = row.name, j.level = row.level, j.updatedAt = " + NOW +
         " WITH j, row WHERE row.parent IS NOT NULL"
         " MATCH (p:Jurisdiction {code: row.parent})"
         " MERGE (j)-[:PART_OF]->(p)"
         " RETURN count(j) AS linked",
         rows=list(rows),
+        **stamp(),
     )
     return int(result[0]["linked"]) if result else 0

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from graph.core import clock
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, keyset_in_index_order, paged_query, split_page, window_page
 from graph.core.records import Choices, Filter, Language, Names, Tracked
@@ -149,9 +150,10 @@ async def merge_mediators(graph: Graph, *, rows: Sequence[dict[str, Any]]) -> in
     result = await graph.write(
         "UNWIND $rows AS row"
         " MERGE (n:Mediator {id: row.id})"
-        " ON CREATE SET n.createdAt = datetime(), n.version = 1"
-        " SET n += row.props, n.updatedAt = datetime()"
+        " ON CREATE SET n.createdAt = " + NOW + ", n.version = 1"
+        " SET n += row.props, n.updatedAt = " + NOW +
         " RETURN count(n) AS merged",
         rows=list(rows),
+        **stamp(),
     )
     return int(result[0]["merged"]) if result else 0

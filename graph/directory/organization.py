@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, LiteralString
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, keyset_in_index_order, paged_query, split_page, window_page
 from graph.core.records import Choices, Filter, Names, Tracked
@@ -119,8 +120,8 @@ async def merge_organizations(graph: Graph, *, rows: Sequence[dict[str, Any]]) -
     result = await graph.write(
         "UNWIND $rows AS row"
         " MERGE (n:Organization {id: row.id})"
-        " ON CREATE SET n.createdAt = datetime(), n.version = 1"
-        " SET n += row.props, n.updatedAt = datetime()"
+        " ON CREATE SET n.createdAt = " + NOW + ", n.version = 1"
+        " SET n += row.props, n.updatedAt = " + NOW +
         " WITH n, row MATCH (j:Jurisdiction {code: row.jurisdiction}) MERGE (n)-[:LOCATED_IN]->(j)"
         " WITH n, row OPTIONAL MATCH (b:Agency {name: row.bureau}) WHERE b:JudicialBureau"
         " FOREACH (_ IN CASE WHEN b IS NULL THEN [] ELSE [1] END |"
@@ -131,5 +132,6 @@ async def merge_organizations(graph: Graph, *, rows: Sequence[dict[str, Any]]) -
         " FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | MERGE (n)-[:AFFILIATED_WITH]->(p))"
         " RETURN count(n) AS merged",
         rows=list(rows),
+        **stamp(),
     )
     return int(result[0]["merged"]) if result else 0

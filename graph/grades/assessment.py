@@ -23,6 +23,7 @@ from typing import Any, LiteralString
 
 from pydantic import Field
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row, Tx
 from graph.core.records import GraphRecord
 from graph.core.viewer import IN_REACH, MEDIATOR_IN_FULL, Viewer
@@ -147,10 +148,11 @@ async def claim_slot(graph: Graph, tx: Tx, *, mediator: str, assessment: str) ->
     rows = await graph.rows(
         tx,
         "MERGE (s:GradeSlot {mediatorId: $mediator})"
-        " WITH s, s.open AS previous SET s.open = coalesce(previous, $assessment), s.touchedAt = datetime()"
+        " WITH s, s.open AS previous SET s.open = coalesce(previous, $assessment), s.touchedAt = " + NOW +
         " RETURN previous",
         mediator=mediator,
         assessment=assessment,
+        **stamp(),
     )
     previous = rows[0]["previous"]
     return str(previous) if previous is not None else None
@@ -160,9 +162,10 @@ async def release_slot(graph: Graph, tx: Tx, *, mediator: str, assessment: str) 
     await graph.rows(
         tx,
         "MATCH (s:GradeSlot {mediatorId: $mediator}) WHERE s.open = $assessment"
-        " SET s.open = null, s.touchedAt = datetime()",
+        " SET s.open = null, s.touchedAt = " + NOW,
         mediator=mediator,
         assessment=assessment,
+        **stamp(),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.records import GraphRecord
 from graph.core.viewer import IN_REACH, MEDIATOR_IN_FULL, Viewer
@@ -72,12 +73,13 @@ async def create_training(
     """A course with its attendance edges ({mediator, hours}); returns the mediators found."""
     rows = await graph.rows(
         tx,
-        "CREATE (t:Training {id: $id}) SET t += $props, t.createdAt = datetime()"
+        "CREATE (t:Training {id: $id}) SET t += $props, t.createdAt = " + NOW +
         " WITH t UNWIND $attendance AS seat MATCH (m:Mediator {id: seat.mediator})"
         " CREATE (m)-[:COMPLETED {hours: seat.hours, completedAt: t.heldOn}]->(t) RETURN m.id AS mediator",
         id=id,
         props=props,
         attendance=attendance,
+        **stamp(),
     )
     return [str(row["mediator"]) for row in rows]
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, LiteralString
 
 from graph.core import clock
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row, Tx
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Choices, Filter, GraphRecord, Tracked
@@ -103,12 +104,14 @@ async def credit_code_owner(graph: Graph, tx: Tx, *, credit_code: str) -> str | 
 
 
 async def affiliate_organization(graph: Graph, tx: Tx, *, id: str, partner: str) -> None:
+    """Affiliate the organization with the partner from the registry's day."""
     await graph.rows(
         tx,
         "MATCH (n:Organization {id: $id}), (a:PartnerAgency {id: $partner})"
-        " CREATE (n)-[:AFFILIATED_WITH {since: date()}]->(a)",
+        " CREATE (n)-[:AFFILIATED_WITH {since: $on}]->(a)",
         id=id,
         partner=partner,
+        on=clock.today(),
     )
 
 
@@ -137,18 +140,22 @@ async def organizations_for_partner(graph: Graph, tx: Tx, *, ids: Sequence[str],
 
 
 async def create_registered_mediators(graph: Graph, tx: Tx, *, rows: Sequence[dict[str, Any]], partner: str) -> int:
-    """Each row's mediator (`id`, `props`), affiliated with the partner, with its first membership."""
+    """Each row's mediator (`id`, `props`), affiliated with the partner from the registry's day, with its first
+    membership; one moment of the clock stamps every row."""
+    moment = clock.now()
     created = await graph.rows(
         tx,
         "MATCH (a:PartnerAgency {id: $partner})"
         " UNWIND $rows AS row MATCH (o:Organization {id: row.organization})"
-        " CREATE (m:Mediator {id: row.id}) SET m += row.props, m.createdAt = datetime(), m.updatedAt = datetime(),"
+        " CREATE (m:Mediator {id: row.id}) SET m += row.props, m.createdAt = " + NOW + ", m.updatedAt = " + NOW + ","
         " m.version = 1"
-        " CREATE (m)-[:AFFILIATED_WITH {since: date()}]->(a)"
+        " CREATE (m)-[:AFFILIATED_WITH {since: $on}]->(a)"
         " CREATE (m)-[r:MEMBER_OF]->(o) SET r.role = row.role, r.since = row.since, r.until = row.until"
         " RETURN count(m) AS created",
         rows=list(rows),
         partner=partner,
+        on=clock.day_of(moment),
+        **stamp(moment),
     )
     return int(created[0]["created"]) if created else 0
 

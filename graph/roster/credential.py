@@ -8,6 +8,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord
 from graph.core.viewer import MEDIATOR_IN_FULL, Viewer
@@ -65,10 +66,11 @@ async def create_credential(
     rows = await graph.rows(
         tx,
         "MATCH (m:Mediator {id: $mediator}) CREATE (m)-[:HOLDS]->(c:Credential {id: $id}) SET c += $props,"
-        " c.verified = false, c.createdAt = datetime() RETURN c {.*} AS props",
+        " c.verified = false, c.createdAt = " + NOW + " RETURN c {.*} AS props",
         mediator=mediator,
         id=id,
         props=props,
+        **stamp(),
     )
     return rows[0]["props"] if rows else None
 
@@ -84,10 +86,11 @@ async def credential_holder(graph: Graph, tx: AsyncManagedTransaction, *, id: st
 async def mark_verified(graph: Graph, tx: AsyncManagedTransaction, *, id: str, by: str) -> Row:
     rows = await graph.rows(
         tx,
-        "MATCH (c:Credential {id: $id}) SET c.verified = true, c.verifiedBy = $by, c.verifiedAt = datetime()"
+        "MATCH (c:Credential {id: $id}) SET c.verified = true, c.verifiedBy = $by, c.verifiedAt = " + NOW +
         " RETURN c {.*} AS props",
         id=id,
         by=by,
+        **stamp(),
     )
     written: dict[str, Any] = rows[0]["props"]
     return written

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, LiteralString
 
 from graph.core import clock
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row, Tx
 from graph.core.terms import current
 from graph.core.viewer import IN_REACH, Viewer
@@ -55,11 +56,12 @@ async def create_organization(graph: Graph, tx: Tx, *, id: str, props: dict[str,
     rows = await graph.rows(
         tx,
         "MATCH (j:Jurisdiction {code: $jurisdiction})"
-        " CREATE (n:Organization {id: $id}) SET n += $props, n.createdAt = datetime(), n.updatedAt = datetime(),"
+        " CREATE (n:Organization {id: $id}) SET n += $props, n.createdAt = " + NOW + ", n.updatedAt = " + NOW + ","
         " n.version = 1 CREATE (n)-[:LOCATED_IN]->(j) RETURN n {.*} AS props",
         id=id,
         props=props,
         jurisdiction=jurisdiction,
+        **stamp(),
     )
     written: dict[str, Any] = rows[0]["props"]
     return written
@@ -70,10 +72,11 @@ async def update_organization(graph: Graph, tx: Tx, *, id: str, version: int, pr
     rows = await graph.rows(
         tx,
         "MATCH (n:Organization {id: $id}) WHERE n.version = $version"
-        " SET n += $props, n.version = n.version + 1, n.updatedAt = datetime() RETURN n {.*} AS props",
+        " SET n += $props, n.version = n.version + 1, n.updatedAt = " + NOW + " RETURN n {.*} AS props",
         id=id,
         version=version,
         props=props,
+        **stamp(),
     )
     return rows[0]["props"] if rows else None
 
@@ -168,10 +171,11 @@ async def identity_owner(graph: Graph, tx: Tx, *, identity_hash: str) -> str | N
 async def create_mediator(graph: Graph, tx: Tx, *, id: str, props: dict[str, Any]) -> Row:
     rows = await graph.rows(
         tx,
-        "CREATE (n:Mediator {id: $id}) SET n += $props, n.createdAt = datetime(), n.updatedAt = datetime(),"
+        "CREATE (n:Mediator {id: $id}) SET n += $props, n.createdAt = " + NOW + ", n.updatedAt = " + NOW + ","
         " n.version = 1 RETURN n {.*, identityHash: null} AS props",
         id=id,
         props=props,
+        **stamp(),
     )
     written: dict[str, Any] = rows[0]["props"]
     return written
@@ -181,11 +185,12 @@ async def update_mediator(graph: Graph, tx: Tx, *, id: str, version: int, props:
     rows = await graph.rows(
         tx,
         "MATCH (n:Mediator {id: $id}) WHERE n.version = $version"
-        " SET n += $props, n.version = n.version + 1, n.updatedAt = datetime()"
+        " SET n += $props, n.version = n.version + 1, n.updatedAt = " + NOW +
         " RETURN n {.*, identityHash: null} AS props",
         id=id,
         version=version,
         props=props,
+        **stamp(),
     )
     return rows[0]["props"] if rows else None
 

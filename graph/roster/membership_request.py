@@ -16,6 +16,7 @@ from typing import Any, LiteralString
 
 from pydantic import field_validator
 
+from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph, Row, Tx
 from graph.core.page import Page, PageRequest, paged_query, split_page
 from graph.core.records import Tracked, in_utc
@@ -69,11 +70,6 @@ _INCOMING: LiteralString = (
 
 _LISTS: dict[bool, LiteralString] = {False: _OUTGOING, True: _INCOMING}
 
-_NOW: LiteralString = "datetime({epochMillis: $nowMillis})"
-"""The registry clock's moment (`stamp`), zoned on both engines: ArcadeDB keeps a driver datetime parameter
-without its zone, and `updatedAt.epochMillis` (the page order) of such a value is null there."""
-
-
 async def pending_request(graph: Graph, tx: Tx, *, key: str) -> str | None:
     """The PENDING request for this mediator and organization (`key`), if there is one."""
     rows = await graph.rows(tx, "MATCH (x:MembershipRequest {pendingKey: $key}) RETURN x.id AS id", key=key)
@@ -87,8 +83,8 @@ async def create_request(
     rows = await graph.rows(
         tx,
         "MATCH (m:Mediator {id: $mediator}), (o:Organization {id: $organization}), (b:JudicialBureau {id: $requester})"
-        " CREATE (x:MembershipRequest {id: $id}) SET x += $props, x.requestedAt = " + _NOW + ","
-        " x.createdAt = " + _NOW + ", x.updatedAt = " + _NOW + ", x.version = 1"
+        " CREATE (x:MembershipRequest {id: $id}) SET x += $props, x.requestedAt = " + NOW + ","
+        " x.createdAt = " + NOW + ", x.updatedAt = " + NOW + ", x.version = 1"
         " CREATE (x)-[:REQUESTS]->(m) CREATE (x)-[:INTO]->(o) CREATE (x)-[:REQUESTED_BY]->(b)"
         " RETURN x {.*} AS props",
         id=id,
@@ -119,18 +115,13 @@ async def decide_request(graph: Graph, tx: Tx, *, id: str, props: dict[str, Any]
     rows = await graph.rows(
         tx,
         "MATCH (x:MembershipRequest {id: $id}) WHERE x.state = 'PENDING'"
-        " SET x += $props, x.pendingKey = null, x.version = x.version + 1, x.decidedAt = " + _NOW + ","
-        " x.updatedAt = " + _NOW + " RETURN x {.*} AS props",
+        " SET x += $props, x.pendingKey = null, x.version = x.version + 1, x.decidedAt = " + NOW + ","
+        " x.updatedAt = " + NOW + " RETURN x {.*} AS props",
         id=id,
         props=props,
         **stamp(now),
     )
     return rows[0]["props"] if rows else None
-
-
-def stamp(now: datetime) -> dict[str, Any]:
-    """The registry clock's moment for `_NOW`, as epoch milliseconds."""
-    return {"nowMillis": int(now.timestamp() * 1000)}
 
 
 def _params(agency: str, bureau: bool, viewer: Viewer) -> dict[str, Any]:
