@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime
 import re
 from pathlib import Path
@@ -13,6 +12,7 @@ from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.core.identifiers import resident_id_check_character
 from tests.conftest import AsAgency
+from tests.statements import statement_texts
 
 LATE_EVENING_UTC = datetime.datetime(2026, 12, 2, 16, 30, tzinfo=datetime.UTC)  # 00:30 on 3 December in Beijing
 
@@ -144,17 +144,10 @@ SERVER_CLOCK_ALLOWED = {
 def test_no_statement_asks_the_graph_server_for_the_time() -> None:
     """Every stamp and every day in a statement is a parameter from the registry's clock (`clock.NOW`, `$on`):
     the graph server's `datetime()` and `date()` cannot be set by a test and are not the registry's day."""
-    root = Path(__file__).resolve().parent.parent
-    offenders = []
-    for path in sorted((root / "graph").rglob("*.py")):
-        name = path.relative_to(root).as_posix()
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
-        offenders += [
-            f"{name}:{node.lineno}: {node.value}"
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-            and SERVER_CLOCK.search(node.value) and name not in SERVER_CLOCK_ALLOWED
-        ]
+    offenders = [
+        f"{place}:{line}: {text}"
+        for place, line, text in statement_texts()
+        if SERVER_CLOCK.search(text) and place not in SERVER_CLOCK_ALLOWED
+    ]
 
     assert offenders == []

@@ -1,4 +1,7 @@
-"""The closed vocabularies of the registry; each value is the string stored in the graph."""
+"""The closed vocabularies of the registry; each value is the string stored in the graph.
+
+Statements spell a value they compare with or write as a Cypher literal (`o.status = 'FILED'`), which keeps
+their text a `LiteralString`; tests/test_vocabulary.py ties every such literal to the enum of its property."""
 
 from __future__ import annotations
 
@@ -66,6 +69,13 @@ class RecordStatus(StrEnum):
     FILED = "FILED"
     SUSPENDED = "SUSPENDED"
     DEREGISTERED = "DEREGISTERED"
+
+
+class InvitationStatus(StrEnum):
+    """A court's `INVITES` of a mediator or an organization: in force (within its term) or removed from the list."""
+
+    ACTIVE = "ACTIVE"
+    REMOVED = "REMOVED"
 
 
 class Gender(StrEnum):

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from graph.audit.trail import Change
 from graph.core.driver import Graph, Tx
 from graph.core.records import native
-from graph.core.vocabulary import AgencyKind, RecordStatus, Specialty
+from graph.core.vocabulary import AgencyKind, InvitationStatus, RecordStatus, Specialty
 from graph.courts import invitation as store
 from resolvers.core import clock
 from resolvers.core.outcomes import (
@@ -267,7 +267,7 @@ async def sanction_invitation(writer: Writer, raw: dict[str, Any], *, idempotenc
         if data.kind is SanctionKind.REMOVAL:
             removed = await store.update_invitation(
                 writer.graph, tx, court=writer.agency_id, target=data.target_id,
-                props={"status": "REMOVED", "removedOn": data.on, "removalReason": data.reason},
+                props={"status": InvitationStatus.REMOVED.value, "removedOn": data.on, "removalReason": data.reason},
             )
             assert removed is not None
             after = removed | {"sanction": sanction}
