@@ -115,6 +115,10 @@ REGISTER_MEDIATOR = """mutation($input: MediatorInput!, $membership: MembershipI
 NOTICES = "{ notices(unread: true) { notices { id } } }"
 
 
+FILED_BY_YUCHENG = 901
+"""The serial of the person 雨城 files into its committee (tests/test_filing.identity gives the number)."""
+
+
 def person(serial: int) -> dict[str, Any]:
     return {"name": f"跨机构{serial}", "identityNumber": identity(serial), "employment": "FULL_TIME"}
 
@@ -150,7 +154,7 @@ async def made_by_owners(http: httpx.AsyncClient, graph: Graph) -> dict[str, str
         "requestMembership", "MembershipRequestSaved",
     )["membershipRequest"]["id"]
     member = {"organizationId": YUCHENG_COMMITTEE, "role": "MEMBER", **TERM}
-    saved(await bureau(FILE_MEDIATOR, input=person(901), membership=member), "fileMediator", "MediatorSaved")
+    saved(await bureau(FILE_MEDIATOR, input=person(FILED_BY_YUCHENG), membership=member), "fileMediator", "MediatorSaved")
     notices = (await court(NOTICES))["data"]["notices"]["notices"]
     assert notices, "filing a member into a committee tells its guiding court"
     unit = {

@@ -10,8 +10,10 @@ their owners, the foreign objects the demo lacks before any test measures the gr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from graphql import (
     GraphQLInputObjectType,
@@ -24,8 +26,17 @@ from graphql import (
 )
 
 from graph.core.driver import Graph
-from tests.conftest import AsAgency
-from tests.cross_agency_objects import FOREIGN_AGENCY, TERM, found_in_demo, made_by_owners, owner_client
+from tests.conftest import AsAgency, token_for
+from tests.cross_agency_objects import (
+    FILED_BY_YUCHENG,
+    FOREIGN_AGENCY,
+    ROSTER,
+    TERM,
+    found_in_demo,
+    made_by_owners,
+    owner_client,
+)
+from tests.test_access import WUHOU_BUREAU
 from tests.test_filing import identity
 from tests.test_mutation_access import (
     MUTATION,
@@ -37,6 +48,7 @@ from tests.test_mutation_access import (
     required_scope,
     writer_for,
 )
+from tests.test_roster_io import SINCE, UNTIL, roster_file
 
 __all__ = ["demo_once"]  # the module-scoped demo, shared with test_mutation_access
 
@@ -252,4 +264,41 @@ async def test_an_object_of_another_agency_is_refused(
 
     assert "errors" not in body, body
     assert refuses_the_foreign_object(body["data"][name], path), (variables, body)
+    assert await graph_size(graph) == before
+
+
+# --- the roster import route: a row naming another bureau's mediator ---------------------------------------
+
+OUTSIDE = "This person is on the roster of another bureau; ask it to accept a membership instead."
+WUHOU_COMMITTEE = next(o for o in ROSTER.organizations if o["props"]["name"] == "成都市武侯区医疗纠纷人民调解委员会")
+
+
+def import_rows(record: str) -> list[dict[str, Any]]:
+    """One row naming the person 雨城 filed: as a mediator row (rewriting them) or a membership row (joining them
+    to a 武侯 committee by its key)."""
+    number = identity(FILED_BY_YUCHENG)
+    if record == "mediator":
+        return [{"record": "mediator", "identity_number": number, "name": "改名", "employment": "PART_TIME",
+                 "phone": "13700000901", "languages": ["zh"]}]
+    return [{"record": "membership", "organization_key": WUHOU_COMMITTEE["props"]["sourceRecordId"],
+             "identity_number": number, "role": "MEMBER", "since": SINCE, "until": UNTIL}]
+
+
+@pytest.mark.parametrize("record", ["mediator", "membership"])
+async def test_an_uploaded_row_naming_another_bureau_s_mediator_is_a_bad_row(
+    graph: Graph, held: Held, client: httpx.AsyncClient, tmp_path: Path, record: str
+) -> None:
+    token = await token_for(client, graph, WUHOU_BUREAU, "roster:write")
+    content = roster_file(tmp_path, import_rows(record)).read_bytes()
+    before = await graph_size(graph)
+
+    response = await client.post(
+        "/roster/import", content=content, headers={"authorization": f"Bearer {token}", "content-type": "text/csv"}
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json() == {
+        "rows": 1, "written": 0, "unchanged": 0, "dryRun": False,
+        "bad": [{"line": 2, "field": "identity_number", "reason": OUTSIDE}],
+    }
     assert await graph_size(graph) == before
