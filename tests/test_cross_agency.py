@@ -36,7 +36,7 @@ from tests.cross_agency_objects import (
     made_by_owners,
     owner_client,
 )
-from tests.test_access import WUHOU_BUREAU
+from tests.test_access import ACFTU, WUHOU_BUREAU, WUHOU_COURT
 from tests.test_filing import identity
 from tests.test_mutation_access import (
     MUTATION,
@@ -203,13 +203,17 @@ def merged(into: dict[str, Any], valid: dict[str, Any]) -> None:
             into[key] = value
 
 
-async def operation(held: Held, name: str, target: str) -> tuple[str, dict[str, Any]]:
-    """The mutation with the target ID foreign, every other ID the writer's own, other required values valid."""
+async def operation(
+    held: Held, name: str, target: str, *, kind: str | None = None, valid: dict[str, Any] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The mutation with the target ID foreign (of its KIND, or `kind`), every other ID the writer's own, other
+    required values valid (VALID, with `valid` over them)."""
     field = MUTATION.fields[name]
     variables: dict[str, Any] = {arg: dummy(spec.type) for arg, spec in field.args.items() if is_required(spec)}
     merged(variables, VALID.get(name, {}))
+    merged(variables, valid or {})
     for other in (path for mutation, path in ID_ARGUMENTS if mutation == name):
-        own, foreign = held[KIND[(name, other)]]
+        own, foreign = held[kind if kind and other == target else KIND[(name, other)]]
         value = foreign if other == target else own
         assert value is not None, f"{name}.{other} needs the writer's own {KIND[(name, other)]}: add it to the held objects"
         top, *rest = other.split(".")
@@ -264,6 +268,26 @@ async def test_an_object_of_another_agency_is_refused(
 
     assert "errors" not in body, body
     assert refuses_the_foreign_object(body["data"][name], path), (variables, body)
+    assert await graph_size(graph) == before
+
+
+@pytest.mark.parametrize(
+    ("writer", "valid"),
+    [(WUHOU_COURT, {}), (ACFTU, {"input": {"caseCode": "(2026)总工调字第903号"}})],
+    ids=["court", "partner"],
+)
+async def test_a_case_is_not_referred_to_a_mediator_awaiting_another_agency_s_decision(
+    graph: Graph, held: Held, as_agency: AsAgency, writer: str, valid: dict[str, Any]
+) -> None:
+    """Such a record is outside the referring agency's directory: it cannot tell it from none."""
+    query, variables = await operation(held, "recordCaseReferral", "input.mediatorId", kind="invitableMediator", valid=valid)
+    caller = await as_agency(writer, "cases:write")
+    before = await graph_size(graph)
+
+    body = await caller(query, **variables)
+
+    assert body["data"]["recordCaseReferral"] == {
+        "__typename": "NotFoundProblem", "field": "mediatorId", "message": "No mediator has this id."}
     assert await graph_size(graph) == before
 
 

@@ -147,8 +147,9 @@ async def refuse_duplicate(writer: Writer, tx: Tx, target: str, field: str) -> N
 
 
 async def unseen(writer: Writer, target: str, *, mediator: bool) -> bool:
-    """Whether the record is outside the court's directory: another agency's record awaiting its filing decision
-    is found only where it is seen in full, and a court that cannot read it cannot tell it from none."""
+    """Whether the record is outside the writer's directory: another agency's record awaiting its filing decision
+    is found only where it is seen in full, and a court (or a referring partner) that cannot read it cannot tell
+    it from none."""
     find = mediators_by_id if mediator else organizations_by_id
     return target not in await find(writer.graph, ids=[target], viewer=writer.viewer)
 
