@@ -22,7 +22,7 @@ from tests.conftest import HASH_KEY, ISSUER, GraphQLClient, token_for
 from tests.test_access import ACFTU, PBOC, WUHOU_BUREAU, WUHOU_COURT, YUCHENG_BUREAU
 from tests.test_filing import identity
 
-YUCHENG_COURT, SHUANGLIU_BUREAU = "雅安市雨城区人民法院", "成都市双流区司法局"
+YUCHENG_COURT = "雅安市雨城区人民法院"
 FOREIGN_AGENCY = {WUHOU_BUREAU: YUCHENG_BUREAU, WUHOU_COURT: YUCHENG_COURT, ACFTU: PBOC}
 """The writer of test_mutation_access.WRITER -> another agency of the same kind in the demo."""
 
@@ -139,8 +139,8 @@ async def made_by_owners(http: httpx.AsyncClient, graph: Graph) -> dict[str, str
     }
     saved(await court(INVITE, input=invitation), "inviteMediator", "InvitationSaved")
     referral = {
-        "caseCode": "(2026)川1802民诉前调1号", "mediatorId": invited, "caseType": "ROAD_TRAFFIC", "referral": "DELEGATED",
-        "parties": ["申请人", "被申请人"], "referredAt": str(TODAY - datetime.timedelta(days=1)),
+        "caseCode": f"({TODAY.year})川1802民诉前调1号", "mediatorId": invited, "caseType": "ROAD_TRAFFIC",
+        "referral": "DELEGATED", "parties": ["申请人", "被申请人"], "referredAt": str(TODAY - datetime.timedelta(days=1)),
     }
     case = saved(await court(REFER, input=referral), "recordCaseReferral", "CaseSaved")["case"]["id"]
     assessed = first_member(YUCHENG_COMMITTEE)

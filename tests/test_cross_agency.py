@@ -32,6 +32,7 @@ from tests.cross_agency_objects import (
     FOREIGN_AGENCY,
     ROSTER,
     TERM,
+    TODAY,
     found_in_demo,
     made_by_owners,
     owner_client,
@@ -241,7 +242,7 @@ VALID: dict[str, dict[str, Any]] = {
     "rejectRegistration": {"reason": "材料不全"},
     "sanctionInvitation": {"input": {"reason": "多次无故拒绝委派"}},
     "fileMediator": {"input": PERSON, "membership": SEAT},
-    "recordCaseReferral": {"input": {"caseCode": "(2026)川0107民诉前调903号", "parties": ["申请人", "被申请人"]}},
+    "recordCaseReferral": {"input": {"caseCode": f"({TODAY.year})川0107民诉前调903号", "parties": ["申请人", "被申请人"]}},
     "registerMediator": {"input": PERSON, "membership": SEAT},
     "registerMediators": {"mediators": [{"input": PERSON, "membership": SEAT}]},
     "recordTraining": {"input": {"title": "跨机构培训", "form": "CENTRALIZED_TEACHING", "organizer": "成都市武侯区司法局",
@@ -273,7 +274,7 @@ async def test_an_object_of_another_agency_is_refused(
 
 @pytest.mark.parametrize(
     ("writer", "valid"),
-    [(WUHOU_COURT, {}), (ACFTU, {"input": {"caseCode": "(2026)总工调字第903号"}})],
+    [(WUHOU_COURT, {}), (ACFTU, {"input": {"caseCode": f"({TODAY.year})总工调字第903号"}})],
     ids=["court", "partner"],
 )
 async def test_a_case_is_not_referred_to_a_mediator_awaiting_another_agency_s_decision(
