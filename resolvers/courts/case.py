@@ -46,6 +46,7 @@ from resolvers.courts.case_rules import (
     extension_props,
     referral_props,
 )
+from resolvers.courts.invitation import unseen
 from resolvers.directory.jurisdiction import known_code
 
 REFERRING = (AgencyKind.COURT, AgencyKind.PARTNER_AGENCY)
@@ -78,9 +79,10 @@ async def record_case_referral(writer: Writer, raw: dict[str, Any], *, idempoten
         facts = await store.referral_facts(
             writer.graph, tx, mediator=data.mediator_id, agency=writer.agency_id, on=props["referredAt"]
         )
-        if facts is None:
+        filed = facts is not None and facts["status"] == RecordStatus.FILED.value
+        if facts is None or (not filed and await unseen(writer, data.mediator_id, mediator=True)):
             raise not_found("mediator", "mediatorId")
-        if facts["status"] != RecordStatus.FILED.value:
+        if not filed:
             raise invalid([FieldProblem("mediatorId", "Only a FILED mediator may be referred a case.")])
         own_code = facts["courtCode"] if writer.agency_kind is AgencyKind.COURT else None
         issuer = foreign_court(code, own_code)

@@ -18,6 +18,8 @@ from graph.core.driver import Graph, Tx
 from graph.core.records import native
 from graph.core.vocabulary import AgencyKind, InvitationStatus, RecordStatus, Specialty
 from graph.courts import invitation as store
+from graph.directory.mediator import mediators_by_id
+from graph.directory.organization import organizations_by_id
 from resolvers.core import clock
 from resolvers.core.outcomes import (
     FieldProblem,
@@ -144,6 +146,14 @@ async def refuse_duplicate(writer: Writer, tx: Tx, target: str, field: str) -> N
         raise conflict("The court already invites this entry; renew the invitation instead.", field)
 
 
+async def unseen(writer: Writer, target: str, *, mediator: bool) -> bool:
+    """Whether the record is outside the writer's directory: another agency's record awaiting its filing decision
+    is found only where it is seen in full, and a court (or a referring partner) that cannot read it cannot tell
+    it from none."""
+    find = mediators_by_id if mediator else organizations_by_id
+    return target not in await find(writer.graph, ids=[target], viewer=writer.viewer)
+
+
 async def invite_organization(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
     """Invite a FILED organization with at least 3 FILED mediators as current members."""
     writer.require(AgencyKind.COURT)
@@ -153,7 +163,7 @@ async def invite_organization(writer: Writer, raw: dict[str, Any], *, idempotenc
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         found = await store.organization_eligibility(writer.graph, tx, id=target, on=data.start)
-        if found is None:
+        if found is None or (found["status"] != RecordStatus.FILED.value and await unseen(writer, target, mediator=False)):
             raise not_found("organization", "organizationId")
         if found["status"] != RecordStatus.FILED.value:
             raise invalid([FieldProblem("organizationId", "Only a FILED organization may be invited.")])
@@ -196,7 +206,7 @@ async def invite_mediator(writer: Writer, raw: dict[str, Any], *, idempotency_ke
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         window = years_after(today, -SANCTION_YEARS)
         found = await store.mediator_eligibility(writer.graph, tx, id=target, on=today, window_start=window)
-        if found is None:
+        if found is None or (found["status"] != RecordStatus.FILED.value and await unseen(writer, target, mediator=True)):
             raise not_found("mediator", "mediatorId")
         if found["status"] != RecordStatus.FILED.value:
             raise invalid([FieldProblem("mediatorId", "Only a FILED mediator may be invited.")])
