@@ -1,7 +1,8 @@
 """The generator's fast path into an empty graph: worker processes each generate a share of the counties and
-write it with CREATE statements (graph/directory/census.py) over their own driver, so generation overlaps the
-writes and the server sees several writers. The result is the graph the MERGE path (seed/roster.py) writes
-from the same rows; tests/test_seed_paths.py compares the two.
+write it with CREATE statements (graph/directory/census.py) over their own driver, one writer at a time: a
+share is generated while another is written, and the writes never meet on a page (two writers creating the
+same types collide on the last page of its bucket, and each collision costs a retry of a whole batch).
+The result is the graph the MERGE path (seed/roster.py) writes from the same rows; tests/test_seed_paths.py compares the two.
 
 Provinces, cities and counties (with their bureaus and courts) and the national agencies go first, through
 the MERGE path (a few thousand rows); a worker then writes its counties' townships and villages, their
@@ -16,6 +17,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.synchronize import Lock
 from typing import Any
 
 from graph.core.driver import Graph, open_graph
@@ -140,16 +142,17 @@ def attendance(trainings: Sequence[Row]) -> Iterator[list[Row]]:
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(address: Address, plan: Plan, hash_key: bytes) -> None:
+def _start_worker(address: Address, plan: Plan, hash_key: bytes, writing: Lock) -> None:
     loop = asyncio.new_event_loop()
     graph = open_graph(uri=address.uri, user=address.user, password=address.password, database=address.database,
                        timeout=600.0, retry_time=120.0)
-    _worker.update(loop=loop, graph=graph, plan=plan, hash_key=hash_key)
+    _worker.update(loop=loop, graph=graph, plan=plan, hash_key=hash_key, writing=writing)
 
 
 def _run_share(counties: list[County]) -> tuple[dict[str, int], list[Row]]:
     roster = build_share(_worker["plan"], _worker["hash_key"], counties)
-    affiliations = _worker["loop"].run_until_complete(write_share(_worker["graph"], roster))
+    with _worker["writing"]:
+        affiliations = _worker["loop"].run_until_complete(write_share(_worker["graph"], roster))
     counts = roster.counts()
     counts["attendances"] = sum(len(row["attendees"]) for row in roster.trainings)
     return counts, affiliations
@@ -164,8 +167,9 @@ async def load_national(
     await load_roster(graph, top, progress=progress)
     affiliations: list[Row] = []
     context = multiprocessing.get_context("spawn")
+    writing = context.Lock()
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(address, plan, hash_key)) as pool:
+                             initargs=(address, plan, hash_key, writing)) as pool:
         loop = asyncio.get_running_loop()
         pending = [loop.run_in_executor(pool, _run_share, counties) for counties in shares]
         for done in asyncio.as_completed(pending):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph.core import embedded
-from graph.core.embedded import EmbeddedServerError, start_embedded_server
+from graph.core.embedded import EmbeddedServerError, page_cache_mb, start_embedded_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,3 +92,11 @@ def test_the_command_says_so_in_one_line_and_exits_non_zero(tmp_path: Path, take
     assert done.stderr.strip().splitlines() == [
         f"mediation-registry: cannot start the embedded graph: Bolt port 127.0.0.1:{taken_port} is already in use"
     ]
+
+
+def test_the_page_cache_is_half_the_heap_and_a_bad_heap_is_named() -> None:
+    assert page_cache_mb("2g") == 1024
+    assert page_cache_mb("512m") == 256
+    assert page_cache_mb("12G") == 6144
+    with pytest.raises(EmbeddedServerError, match="not a size"):
+        page_cache_mb("lots")

@@ -100,6 +100,16 @@ def prepare_data_dir(data_dir: Path) -> Path:
     return data_dir.resolve()
 
 
+def page_cache_mb(heap: str) -> int:
+    """Half the heap for ArcadeDB's page cache (its default is a quarter): a graph that outgrows the cache reads
+    its pages back from disk over and over, so a load slows down faster than it grows."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}
+    number, unit = heap[:-1], heap[-1].lower()
+    if unit not in units or not number.isdigit():
+        raise EmbeddedServerError(f"the graph heap {heap!r} is not a size such as 2g or 512m")
+    return max(int(int(number) * units[unit]) // 2, 64)
+
+
 def start_embedded_server(
     *,
     data_dir: Path,
@@ -122,6 +132,7 @@ def start_embedded_server(
     password = stored_password(root)
     options = [
         f"-Xmx{heap}",
+        f"-Darcadedb.maxPageRAM={page_cache_mb(heap)}",
         f"-Duser.timezone={clock.zone_name()}",  # the registry's day: Cypher's date() agrees with clock.today()
         f"-Darcadedb.server.rootPath={root}",
         f"-Darcadedb.server.rootPassword={password}",
