@@ -103,11 +103,17 @@ def add_history(driver: Any, database: str) -> dict[str, int]:
     return totals
 
 
-IN_COUNTY = "(:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $county})"
+COUNTY = (
+    "MATCH (county:Jurisdiction {code: $county}) MATCH (j:Jurisdiction)-[:PART_OF*0..]->(county)"
+    " MATCH (o:Organization)-[:LOCATED_IN]->(j)"
+)
+"""The county's organizations, found from the county down (the engine starts from the anchored division; a
+pattern that ends at the county is matched from every Mediator or Organization, once per county)."""
+IN_COUNTY = COUNTY + " MATCH (m:Mediator)-[:MEMBER_OF]->(o)"
 STATEMENTS: tuple[tuple[str, str, str], ...] = (
     (
         "invited mediators",
-        "MATCH (c:Court {id: $court}) MATCH (m:Mediator)-[:MEMBER_OF]->" + IN_COUNTY +
+        "MATCH (c:Court {id: $court}) " + IN_COUNTY +
         " WITH DISTINCT c, m WHERE substring(m.id, size(m.id) - 1, 1) IN $share"
         " CREATE (c)-[:INVITES {since: $since, until: $until, status: 'ACTIVE', invitedAt: datetime(),"
         " certificateNo: $code + '-' + substring(m.id, 0, 8),"
@@ -117,8 +123,7 @@ STATEMENTS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "invited organizations",
-        "MATCH (c:Court {id: $court})"
-        " MATCH (o:Organization)-[:LOCATED_IN]->(:Jurisdiction)-[:PART_OF*0..]->(:Jurisdiction {code: $county})"
+        "MATCH (c:Court {id: $court}) " + COUNTY +
         " WITH c, o WHERE o.status = 'FILED' AND substring(o.id, size(o.id) - 1, 1) IN $share"
         " CREATE (c)-[:INVITES {since: $since, until: $until, status: 'ACTIVE', invitedAt: datetime(),"
         " certificateNo: $code + '-' + substring(o.id, 0, 8),"
@@ -128,7 +133,7 @@ STATEMENTS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "mediators with cases",
-        "MATCH (c:Court {id: $court}) MATCH (m:Mediator)-[:MEMBER_OF]->" + IN_COUNTY +
+        "MATCH (c:Court {id: $court}) " + IN_COUNTY +
         " WITH DISTINCT c, m WHERE substring(m.id, size(m.id) - 1, 1) IN $share"
         " CREATE (m)-[:HANDLED {id: m.id + '-a', caseCode: m.id + '-a', codeYear: $accepted.year, codeCourt: $code,"
         " codeType: '民诉前调', codeSerial: 1, caseType: 'FAMILY', referral: 'DELEGATED', stage: 'CLOSED',"
@@ -142,7 +147,7 @@ STATEMENTS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "graded",
-        "MATCH (m:Mediator)-[:MEMBER_OF]->" + IN_COUNTY +
+        IN_COUNTY +
         " WITH DISTINCT m WHERE substring(m.id, size(m.id) - 1, 1) IN $share"
         " WITH m, size(m.name) % 4 + 1 AS rank"
         " CREATE (m)-[:ASSESSED]->(:GradeAssessment {id: m.id + '-grade', scheme: 'national',"
