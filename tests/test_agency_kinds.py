@@ -6,6 +6,8 @@ gets past it. Runs on the demo data loaded once, like tests/test_mutation_access
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import strawberry
 
@@ -32,6 +34,15 @@ REFUSED = [(name, kind) for name in MUTATIONS for kind in AgencyKind if kind not
 ALLOWED = [(name, kind) for name in MUTATIONS for kind in AGENCY_KINDS.get(name, ())]
 
 
+async def run_as(as_agency: AsAgency, name: str, kind: AgencyKind) -> dict[str, Any]:
+    """`name` with dummy arguments, by a demo agency of `kind` holding the mutation's scope, reading the problem."""
+    scope = required_scope(MUTATION.fields[name])
+    assert scope is not None
+    caller = await as_agency(AGENCY_OF_KIND[kind], scope.value)
+    query, variables = operation(name)
+    return await caller(query.replace("{ __typename }", "{ __typename ... on Problem { code field message } }"), **variables)
+
+
 def test_every_mutation_and_only_those_have_agency_kinds() -> None:
     assert [name for name in MUTATIONS if name not in AGENCY_KINDS] == []
     assert sorted(set(AGENCY_KINDS) - set(MUTATIONS) - {ROSTER_IMPORT}) == []
@@ -52,14 +63,9 @@ def test_a_mutation_without_agency_kinds_stops_the_schema() -> None:
 async def test_a_kind_outside_the_entry_is_refused_without_a_write(
     demo: Graph, as_agency: AsAgency, name: str, kind: AgencyKind
 ) -> None:
-    scope = required_scope(MUTATION.fields[name])
-    assert scope is not None
-    caller = await as_agency(AGENCY_OF_KIND[kind], scope.value)
-    query, variables = operation(name)
-    query = query.replace("{ __typename }", "{ __typename ... on Problem { code field message } }")
     before = await graph_size(demo)
 
-    body = await caller(query, **variables)
+    body = await run_as(as_agency, name, kind)
 
     assert "errors" not in body, body
     assert body["data"][name] == {
@@ -74,13 +80,7 @@ async def test_a_kind_inside_the_entry_gets_past_the_check(
     demo: Graph, as_agency: AsAgency, name: str, kind: AgencyKind
 ) -> None:
     """The control: the same operation (dummy ids, so nothing it names exists) is answered by the resolver."""
-    scope = required_scope(MUTATION.fields[name])
-    assert scope is not None
-    caller = await as_agency(AGENCY_OF_KIND[kind], scope.value)
-    query, variables = operation(name)
-    query = query.replace("{ __typename }", "{ __typename ... on Problem { message } }")
-
-    body = await caller(query, **variables)
+    body = await run_as(as_agency, name, kind)
 
     assert "errors" not in body, body
     assert body["data"][name].get("message") != kinds_refusal(AGENCY_KINDS[name]), body
