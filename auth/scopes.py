@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from types import MappingProxyType
+
+from graph.core.vocabulary import AgencyKind
 
 
 class Scope(StrEnum):
@@ -43,3 +46,63 @@ def scope_text(scopes: Iterable[Scope]) -> str:
 
 
 _BY_VALUE: dict[str, Scope] = {scope.value: scope for scope in Scope}
+
+
+# Which kinds of agency may run each write, beside the scopes it needs: a scope says what a client may do, this
+# table which agencies may do it at all. Keyed by the mutation's GraphQL field name (and `ROSTER_IMPORT` for
+# `POST /roster/import`); the schema refuses to build with a mutation missing here (`schema/core/kinds.py`), and
+# checks the caller's kind before the resolver runs. The order of the kinds is the order the refusal names them.
+ROSTER_IMPORT = "POST /roster/import"
+
+BUREAU = (AgencyKind.JUDICIAL_BUREAU,)
+BUREAU_OR_ADMIN = (AgencyKind.JUDICIAL_BUREAU, AgencyKind.PLATFORM_ADMIN)
+COURT = (AgencyKind.COURT,)
+PARTNER = (AgencyKind.PARTNER_AGENCY,)
+REFERRING = (AgencyKind.COURT, AgencyKind.PARTNER_AGENCY)
+ANY_AGENCY = tuple(AgencyKind)
+
+AGENCY_KINDS: Mapping[str, tuple[AgencyKind, ...]] = MappingProxyType(
+    {
+        # grades (Scope.GRADES_WRITE)
+        "applyForGrade": BUREAU_OR_ADMIN, "reviewGradeApplication": BUREAU_OR_ADMIN, "appealGrade": BUREAU_OR_ADMIN,
+        "resolveGradeAppeal": BUREAU_OR_ADMIN, "decideGrade": BUREAU_OR_ADMIN,
+        # cases (Scope.CASES_WRITE)
+        "recordCaseReferral": REFERRING, "acceptCase": REFERRING, "extendCaseDeadline": REFERRING,
+        "closeCase": REFERRING, "recordJudicialConfirmation": REFERRING,
+        # invited lists (Scope.INVITATIONS_WRITE)
+        "inviteOrganization": COURT, "inviteMediator": COURT, "renewInvitation": COURT, "sanctionInvitation": COURT,
+        "adoptInvitedList": COURT, "publishInvitedList": COURT,
+        # partner registrations (Scope.REGISTRATIONS_WRITE) and their decision (Scope.ROSTER_WRITE)
+        "registerOrganization": PARTNER, "registerMediator": PARTNER, "registerMediators": PARTNER,
+        "amendOrganizationRegistration": PARTNER, "amendMediatorRegistration": PARTNER,
+        "approveRegistration": BUREAU, "rejectRegistration": BUREAU,
+        # filing (Scope.ROSTER_WRITE); completeFiling also checks, by the record, that only a bureau files
+        "fileOrganization": BUREAU, "amendOrganization": BUREAU_OR_ADMIN, "completeFiling": BUREAU_OR_ADMIN,
+        "suspendOrganization": BUREAU_OR_ADMIN, "deregisterOrganization": BUREAU_OR_ADMIN,
+        "reinstateOrganization": BUREAU_OR_ADMIN,
+        "fileMediator": BUREAU, "amendMediator": BUREAU_OR_ADMIN, "addMembership": BUREAU, "endMembership": BUREAU,
+        "suspendMediator": BUREAU_OR_ADMIN, "deregisterMediator": BUREAU_OR_ADMIN, "reinstateMediator": BUREAU_OR_ADMIN,
+        "addCredential": BUREAU, "verifyCredential": BUREAU,
+        # training (Scope.TRAINING_WRITE)
+        "recordTraining": BUREAU,
+        # membership requests between bureaus (Scope.ROSTER_WRITE)
+        "requestMembership": BUREAU, "acceptMembershipRequest": BUREAU, "refuseMembershipRequest": BUREAU,
+        "withdrawMembershipRequest": BUREAU,
+        # a notice's read state is every recipient's own (Scope.ROSTER_READ)
+        "markNoticesRead": ANY_AGENCY,
+        # the roster import route (Scope.ROSTER_WRITE); a bureau must also govern a division
+        ROSTER_IMPORT: BUREAU_OR_ADMIN,
+    }
+)
+"""Operation -> the kinds of agency that may run it (see "Add a permission" in CONTRIBUTING.md)."""
+
+
+def may_run(operation: str, kind: AgencyKind | str) -> bool:
+    """Whether an agency of `kind` may run `operation`; an operation missing from the table is refused."""
+    return kind in AGENCY_KINDS.get(operation, ())
+
+
+def kinds_refusal(kinds: Iterable[AgencyKind]) -> str:
+    """The refusal a caller of another kind gets, naming the kinds that may: 'Only a court may do this.'"""
+    allowed = " or ".join(kind.value.lower().replace("_", " ") for kind in kinds)
+    return f"Only a {allowed} may do this."

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from auth.principal import Principal
-from auth.scopes import Scope
+from auth.scopes import ROSTER_IMPORT, Scope, may_run
 from auth.tokens import NO_STORE, BearerError, insufficient_scope, www_authenticate
 from graph.audit.trail import Actor
 from graph.core.driver import Graph, GraphError
@@ -69,10 +69,11 @@ async def cli_importer(graph: Graph, *, agency_id: str | None) -> Importer:
 
 
 def _importer(actor: Actor, *, kind: str, agency_id: str, governs: str | None) -> Importer:
-    if kind == AgencyKind.PLATFORM_ADMIN:
-        return Importer(actor)
-    if kind == AgencyKind.JUDICIAL_BUREAU and governs:
-        return Importer(actor, jurisdiction=governs, bureau_id=agency_id)
+    if may_run(ROSTER_IMPORT, kind):
+        if kind == AgencyKind.PLATFORM_ADMIN:
+            return Importer(actor)
+        if governs:  # a bureau imports into the division it governs
+            return Importer(actor, jurisdiction=governs, bureau_id=agency_id)
     raise ImportRefused("Only a judicial bureau or the platform administrator may import rosters.")
 
 

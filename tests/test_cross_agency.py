@@ -258,7 +258,7 @@ async def test_an_object_of_another_agency_is_refused(
     graph: Graph, held: Held, as_agency: AsAgency, name: str, path: str
 ) -> None:
     scope = required_scope(MUTATION.fields[name])
-    writer = writer_for(scope, name)
+    writer = writer_for(name)
     assert scope is not None
     assert writer in FOREIGN_AGENCY, f"add another agency of {writer}'s kind to FOREIGN_AGENCY"
     query, variables = await operation(held, name, path)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from auth.principal import Principal
+from auth.scopes import kinds_refusal
 from graph.audit.hashing import canonical
 from graph.audit.trail import Actor, Change, record_changes
 from graph.core.driver import Graph, Tx, UniquenessViolation
@@ -47,9 +48,10 @@ class Writer:
     actor: Actor
 
     def require(self, *kinds: AgencyKind) -> None:
+        """A kind check that depends on the data; which kinds may run an operation at all is declared in
+        `auth.scopes.AGENCY_KINDS` and checked before the resolver runs."""
         if self.agency_kind not in kinds:
-            allowed = " or ".join(kind.value.lower().replace("_", " ") for kind in kinds)
-            raise forbidden(f"Only a {allowed} may do this.")
+            raise forbidden(kinds_refusal(kinds))
 
 
 def writer_for(graph: Graph, viewer: Viewer, principal: Principal, request_id: str) -> Writer:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from graph.audit.trail import Change
 from graph.core.driver import Graph, Tx
 from graph.core.records import native
-from graph.core.vocabulary import AgencyKind, InvitationStatus, RecordStatus, Specialty
+from graph.core.vocabulary import InvitationStatus, RecordStatus, Specialty
 from graph.courts import invitation as store
 from graph.directory.mediator import mediators_by_id
 from graph.directory.organization import organizations_by_id
@@ -156,7 +156,6 @@ async def unseen(writer: Writer, target: str, *, mediator: bool) -> bool:
 
 async def invite_organization(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
     """Invite a FILED organization with at least 3 FILED mediators as current members."""
-    writer.require(AgencyKind.COURT)
     data: OrganizationInvitation = validated(OrganizationInvitation, raw)
     checked_term(data)
     target = data.organization_id
@@ -194,7 +193,6 @@ def exclusion_problems(check: ExclusionCheck) -> list[FieldProblem]:
 
 async def invite_mediator(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
     """Invite a FILED mediator not under sanction who passed the exclusion check, which is recorded."""
-    writer.require(AgencyKind.COURT)
     data: MediatorInvitation = validated(MediatorInvitation, raw)
     checked_term(data)
     problems = exclusion_problems(data.exclusion_check)
@@ -244,7 +242,6 @@ async def renew_invitation(
     writer: Writer, target: str, until: datetime.date | None, *, idempotency_key: str | None
 ) -> InvitationSaved:
     """Extend the court's active invitation: by default for another 2 years after its current end."""
-    writer.require(AgencyKind.COURT)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         kind, before = await own_invitation(writer, tx, target)
@@ -266,7 +263,6 @@ async def renew_invitation(
 
 async def sanction_invitation(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> InvitationSaved:
     """Art 28: a warning, a circulated notice or removal, with reason and date; removal ends the invitation."""
-    writer.require(AgencyKind.COURT)
     data: Sanction = validated(Sanction, raw)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
@@ -294,7 +290,6 @@ async def adopt_invited_list(
     writer: Writer, higher: str, consent_at: datetime.date, *, idempotency_key: str | None
 ) -> InvitationSaved:
     """Art 5: a court supervised (directly or not) by `higher` uses its list, with recorded consent."""
-    writer.require(AgencyKind.COURT)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         supervised = await store.supervises(writer.graph, tx, higher=higher, lower=writer.agency_id)

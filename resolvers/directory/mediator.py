@@ -14,7 +14,6 @@ from graph.core.page import PageRequest
 from graph.core.records import Language, native
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import (
-    AgencyKind,
     Background,
     Employment,
     Gender,
@@ -194,7 +193,6 @@ async def file_mediator(
     idempotency_key: str | None,
 ) -> Saved:
     """File a mediator with a first membership; the same person filed twice is a conflict, not a second node."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
     data = validated(MediatorInput, raw)
     membership = validated(MembershipInput, membership_raw)
     identity = identity_props(data.identity_number, hash_key, today=clock.today())
@@ -248,7 +246,6 @@ async def keep_compositions_of(writer: Writer, tx: Tx, mediator_id: str) -> None
 async def add_membership(
     writer: Writer, mediator_id: str, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> Saved:
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
     membership = validated(MembershipInput, raw)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
@@ -273,7 +270,6 @@ async def leave(
     writer: Writer, mediator_id: str, organization_id: str, until: datetime.date, *, idempotency_key: str | None
 ) -> Saved:
     """End a membership on `until`; a filed committee must keep a lawful composition."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         organization = await organization_state(writer.graph, tx, id=organization_id, viewer=writer.viewer)
@@ -306,7 +302,6 @@ async def writable_mediator(writer: Writer, tx: Tx, mediator_id: str, version: i
 async def amend_mediator(
     writer: Writer, mediator_id: str, version: int, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> Saved:
-    writer.require(AgencyKind.JUDICIAL_BUREAU, AgencyKind.PLATFORM_ADMIN)
     data = validated(MediatorAmendment, raw)
     values = {
         "name": data.name,
@@ -344,7 +339,6 @@ async def change_mediator_status(
     idempotency_key: str | None,
 ) -> Saved:
     """Suspend, deregister or reinstate a mediator; an illegal transition is a typed problem."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU, AgencyKind.PLATFORM_ADMIN)
     operation = f"{transition.value.lower()}Mediator"
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:

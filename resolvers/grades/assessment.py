@@ -33,7 +33,7 @@ from graph.audit.trail import Change
 from graph.core.driver import Graph, Tx
 from graph.core.records import camel, native
 from graph.core.viewer import Viewer
-from graph.core.vocabulary import AgencyKind, RecordStatus
+from graph.core.vocabulary import RecordStatus
 from graph.grades import assessment as store
 from graph.grades.assessment import AssessmentRecord, CurrentGrade
 from resolvers.core import clock
@@ -95,7 +95,6 @@ STEPS: dict[StepAction, tuple[frozenset[AssessmentStatus], AssessmentStatus]] = 
 }
 """Which status each step leaves from and where it goes; an upheld appeal refuses the grade."""
 CLOSED = frozenset({S.DECIDED, S.REFUSED})
-WRITERS = (AgencyKind.JUDICIAL_BUREAU, AgencyKind.PLATFORM_ADMIN)
 
 
 class Strict(BaseModel):
@@ -169,7 +168,6 @@ def change_of(operation: str, mediator: str, id: str, before: dict[str, Any] | N
 
 async def apply_for_grade(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> AssessmentSaved:
     """Step 1: the bureau files a FILED mediator's application for a grade of a scheme over a period."""
-    writer.require(*WRITERS)
     data = validated(GradeApplication, camel_keys(raw))
     scheme = SCHEMES.get(data.scheme)
     if scheme is None:
@@ -256,7 +254,6 @@ async def review_grade_application(
     writer: Writer, id: str, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> AssessmentSaved:
     """Step 2 and 3: a pass opens the public notice today for `noticeDays` days; a refusal needs a reason."""
-    writer.require(*WRITERS)
     data = validated(Review, camel_keys(raw))
     if data.decision is ReviewDecision.REFUSE and not data.reason:
         raise invalid([FieldProblem("reason", "A refusal needs a reason.")])
@@ -281,7 +278,6 @@ async def review_grade_application(
 
 async def appeal_grade(writer: Writer, id: str, raw: dict[str, Any], *, idempotency_key: str | None) -> AssessmentSaved:
     """Step 4: an appeal or complaint recorded during the notice period (its last day included)."""
-    writer.require(*WRITERS)
     data = validated(Appeal, camel_keys(raw))
     today = clock.today()
 
@@ -305,7 +301,6 @@ async def resolve_grade_appeal(
     writer: Writer, id: str, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> AssessmentSaved:
     """An upheld appeal refuses the grade; a dismissed one returns the assessment to its notice."""
-    writer.require(*WRITERS)
     data = validated(AppealResolution, camel_keys(raw))
     upheld = data.outcome is AppealOutcome.UPHELD
     action = StepAction.UPHOLD_APPEAL if upheld else StepAction.DISMISS_APPEAL

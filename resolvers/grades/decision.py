@@ -23,7 +23,6 @@ from resolvers.core.outcomes import FieldProblem, invalid, stale
 from resolvers.core.write import Writer, unit_of_work, validated
 from resolvers.courts.invitation import years_after
 from resolvers.grades.assessment import (
-    WRITERS,
     AssessmentSaved,
     StepAction,
     Strict,
@@ -76,7 +75,6 @@ def supports(found: Eligibility | None, rank: int) -> bool:
 async def decide_grade(writer: Writer, id: str, raw: dict[str, Any], *, idempotency_key: str | None) -> AssessmentSaved:
     """Step 5, after the notice has ended with no appeal pending: the grade is conferred for `validityYears`
     with a reassessment due after `reassessmentYears`, on the evidence computed now."""
-    writer.require(*WRITERS)
     data = validated(Decision, camel_keys(raw))
     today = clock.today()
     reader = dataclasses.replace(writer.viewer, roster=True)  # the writer reads what it may write

@@ -14,7 +14,7 @@ from graph.audit.trail import Change
 from graph.core.driver import Graph, Tx
 from graph.core.page import Order
 from graph.core.viewer import Viewer
-from graph.core.vocabulary import AgencyKind, TrainingForm, TrainingTopic
+from graph.core.vocabulary import TrainingForm, TrainingTopic
 from graph.grades.grading import (
     TrainingLedger,
     below_training_hours,
@@ -60,7 +60,6 @@ class TrainingInput(BaseModel):
 
 async def record_training(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> Saved:
     """One course for many mediators at once: all of them inside the bureau's reach, or nothing is written."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
     data = validated(TrainingInput, raw)
     if data.held_on > clock.today():
         raise invalid([FieldProblem("heldOn", "A training is recorded once it has taken place.")])

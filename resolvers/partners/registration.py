@@ -21,7 +21,7 @@ from graph.core.driver import Graph, Tx
 from graph.core.page import PageRequest
 from graph.core.records import camel, native
 from graph.core.viewer import Viewer
-from graph.core.vocabulary import AgencyKind, OrganizationKind, RecordStatus
+from graph.core.vocabulary import OrganizationKind, RecordStatus
 from graph.notices.notice import notify_bureau
 from graph.partners.registration import (
     ProvinceCount,
@@ -112,7 +112,6 @@ async def require_free_credit_code(graph: Graph, tx: Tx, credit_code: str | None
 
 async def register_organization(writer: Writer, raw: dict[str, Any], *, idempotency_key: str | None) -> Saved:
     """A PENDING organization affiliated with the calling partner, validated as filing validates it."""
-    writer.require(AgencyKind.PARTNER_AGENCY)
     data = validated(OrganizationInput, raw)
     warnings, credit_code = organization_warnings(data.name, data.kind, data.credit_code)
     jurisdiction = await division(writer.graph, data.jurisdiction)
@@ -175,7 +174,6 @@ def resubmitted(before: dict[str, Any]) -> dict[str, Any]:
 async def amend_organization_registration(
     writer: Writer, id: str, version: int, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> Saved:
-    writer.require(AgencyKind.PARTNER_AGENCY)
     data = validated(OrganizationAmendment, raw)
     code = await division(writer.graph, data.jurisdiction) if data.jurisdiction is not None else None
     warnings: list[str] = []
@@ -207,7 +205,6 @@ async def amend_organization_registration(
 async def amend_mediator_registration(
     writer: Writer, id: str, version: int, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> Saved:
-    writer.require(AgencyKind.PARTNER_AGENCY)
     data = validated(MediatorAmendment, raw)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
@@ -263,7 +260,6 @@ async def approve_registration(
 ) -> Saved:
     """File the registration with the calling bureau. An organization goes through the filing path itself
     (composition rules, filing number, FILED_WITH, GUIDED_BY and the court's notice); a mediator becomes FILED."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         kind, before = await decidable(writer, tx, id, version)
@@ -291,7 +287,6 @@ async def reject_registration(
     writer: Writer, id: str, version: int, *, reason: str, idempotency_key: str | None
 ) -> Saved:
     """Refuse the registration with a reason the partner reads; the record stays PENDING for it to amend."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
     why = validated(Rejection, {"reason": reason}).reason
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph.audit.trail import Change
 from graph.core.driver import Tx
 from graph.core.records import native
-from graph.core.vocabulary import AgencyKind
 from graph.roster.credential import create_credential, credential_holder, mark_verified
 from resolvers.core.outcomes import FieldProblem, conflict, invalid, not_found
 from resolvers.core.write import Writer, unit_of_work, validated
@@ -33,7 +32,6 @@ class CredentialInput(BaseModel):
 async def add_credential(
     writer: Writer, mediator_id: str, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> Saved:
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
     data = validated(CredentialInput, raw)
     if data.issued_at and data.expires_at and data.expires_at <= data.issued_at:
         raise invalid([FieldProblem("expiresAt", "A credential expires after it is issued.")])
@@ -57,7 +55,6 @@ async def add_credential(
 
 
 async def verify_credential(writer: Writer, credential_id: str, *, idempotency_key: str | None) -> Saved:
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         found = await credential_holder(writer.graph, tx, id=credential_id)

@@ -80,7 +80,6 @@ async def request_membership(
     writer: Writer, mediator_id: str, raw: dict[str, Any], *, idempotency_key: str | None
 ) -> Saved:
     """Ask that a mediator outside the calling bureau's reach join one of its organizations."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
     membership = validated(MembershipInput, raw)
     new_id = str(uuid.uuid4())
 
@@ -156,7 +155,6 @@ async def decided(
 
 async def accept_membership_request(writer: Writer, id: str, *, idempotency_key: str | None) -> Saved:
     """The mediator joins the requesting bureau's organization, by the rules of `addMembership`."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         before = await pending(writer, tx, id, by_requester=False)
@@ -183,7 +181,6 @@ async def accept_membership_request(writer: Writer, id: str, *, idempotency_key:
 
 async def refuse_membership_request(writer: Writer, id: str, *, reason: str, idempotency_key: str | None) -> Saved:
     """Refuse the request with a reason the requesting bureau reads."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
     why = validated(Rejection, {"reason": reason}).reason
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
@@ -202,7 +199,6 @@ async def refuse_membership_request(writer: Writer, id: str, *, reason: str, ide
 
 async def withdraw_membership_request(writer: Writer, id: str, *, idempotency_key: str | None) -> Saved:
     """The requesting bureau takes back its request while it is pending."""
-    writer.require(AgencyKind.JUDICIAL_BUREAU)
 
     async def work(tx: Tx) -> tuple[str, list[Change]]:
         before = await pending(writer, tx, id, by_requester=True)

@@ -22,6 +22,7 @@ from strawberry.types import ExecutionContext, Info
 
 from schema.core.entities import check_representations
 from schema.core.errors import ClientErrors
+from schema.core.kinds import guard_kinds
 from schema.core.limits import CostLimit, NoFederationIntrospection, OverloadingRule
 from schema.courts.case_mutation import CaseMutation
 from schema.courts.invitation import InvitationMutation
@@ -46,6 +47,9 @@ class Mutation(
     MembershipRequestMutation, NoticeMutation,
 ):
     pass
+
+
+guard_kinds(Mutation)
 
 
 class DocumentCache(ParserCache):
