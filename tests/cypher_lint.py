@@ -146,9 +146,12 @@ def literal_statements(path: Path) -> list[str]:
             if (text := fold(node.value, names)) is not None:
                 names[node.targets[0].id] = text
 
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id in names}
     found: list[str] = []
 
     def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id in used:
+            return  # a fragment that whole statements are built from: those are linted, the fragment is not one
         text = fold(node, names) if isinstance(node, ast.expr) else None
         if text is not None:
             if CLAUSE.match(text) and text not in found:
