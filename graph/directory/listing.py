@@ -133,7 +133,7 @@ CREATE (:Listing {
 
 _MEMBERS: LiteralString = """
 UNWIND $organizations AS id
-MATCH (m:Mediator)-[:MEMBER_OF]->(:Organization {id: id})
+MATCH (:Organization {id: id})<-[:MEMBER_OF]-(m:Mediator)
 RETURN DISTINCT m.id AS id
 """
 
