@@ -29,7 +29,8 @@ from graph.directory.census import (
     create_organizations,
     create_trainings,
 )
-from seed.generator import ATTENDANCE_BATCH, CHUNK, WORKERS, Builder, Plan, Seat, divisions, share
+from seed.generator import ATTENDANCE_BATCH, CHUNK, WORKERS, Builder
+from seed.plan import Plan, Seat, divisions, share
 from seed.roster import Roster, Row, load_roster
 
 BATCH = 4_000  # rows per CREATE statement

@@ -121,7 +121,7 @@ def test_no_query_text_is_built_from_values() -> None:
 
 
 MODULE_LINES = 400
-OVER_TODAY: dict[str, int] = {"seed/generator.py": 439}
+OVER_TODAY: dict[str, int] = {}
 """Modules already past the limit, each with the most it may hold until it is split (issue 13): a ratchet."""
 
 
