@@ -93,7 +93,7 @@ INVITED = """query($court: ID!) {
 
 ORGANIZATIONS = """query($prefix: String!) {
   organizationsConnection(where: {jurisdiction: {some: {code: {startsWith: $prefix}}}},
-                          first: 20, sort: [{node: {name: ASC}}]) {
+                          first: 20, sort: [{name: ASC}]) {
     totalCount
     edges { node { id name kind sectors status jurisdiction { code name } } }
     pageInfo { hasNextPage endCursor }
