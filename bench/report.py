@@ -8,7 +8,7 @@ import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.load import Sample
+from bench.load import BUDGET_S, Sample
 from bench.ops import Op
 
 
@@ -71,7 +71,8 @@ def markdown(run: Run) -> str:
         "",
         f"- machine: {os.cpu_count()} cores, load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} at the end"
         f" ({platform.system()} {platform.machine()}, Python {platform.python_version()}); shared machine: read ratios",
-        f"- scale F = {run.scale}; {run.requests} requests per cell; loopback HTTP, asyncio + httpx, keep-alive",
+        f"- scale F = {run.scale}; {run.requests} requests per cell (or as many as {BUDGET_S:.0f} s allow);"
+        " loopback HTTP, asyncio + httpx, keep-alive",
         "- data: " + ", ".join(f"{v:,} {k}" for k, v in run.counts.items()),
         f"- {run.load_note}",
         "- fixtures: " + ", ".join(f"{k} `{v}`" for k, v in run.fixtures.items() if k != "counts"),
@@ -95,13 +96,14 @@ def markdown(run: Run) -> str:
             "Against the peer (@neo4j/graphql, same graph, same loop, run alternately with ours):",
             "",
             "| op | ours req/s c=8 | peer req/s c=8 | throughput ours/peer | ours p99 c=8 | peer p99 c=8 | p99 ours/peer"
-            " | peer p50 c=1 | peer errors |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            " | peer p50 c=1 | peer requests c=1 / c=8 | peer errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for f in peers:
             if f.peer_c8 is None or f.peer_c1 is None:
                 lines.append(
-                    f"| {f.op.key} | {f.c8.throughput:.1f} | – | – | {ms(f.c8.p99)} | – | – | – | cannot run: {f.peer_error} |"
+                    f"| {f.op.key} | {f.c8.throughput:.1f} | – | – | {ms(f.c8.p99)} | – | – | – | – |"
+                    f" cannot run: {f.peer_error} |"
                 )
                 continue
             errors = f.peer_c1.errors + f.peer_c8.errors
@@ -109,7 +111,8 @@ def markdown(run: Run) -> str:
             lines.append(
                 f"| {f.op.key} | {f.c8.throughput:.1f} | {f.peer_c8.throughput:.1f}"
                 f" | {ratio(f.c8.throughput, f.peer_c8.throughput)}"
-                f" | {ms(f.c8.p99)} | {ms(f.peer_c8.p99)} | {ratio(f.c8.p99, f.peer_c8.p99)} | {ms(f.peer_c1.p50)} | {why} |"
+                f" | {ms(f.c8.p99)} | {ms(f.peer_c8.p99)} | {ratio(f.c8.p99, f.peer_c8.p99)} | {ms(f.peer_c1.p50)}"
+                f" | {len(f.peer_c1.latencies_ms)} / {len(f.peer_c8.latencies_ms)} | {why} |"
             )
     failed = [f for f in run.figures if f.c1.first_error or f.c8.first_error]
     if failed:

@@ -1,4 +1,8 @@
-"""One embedded graph server per test session; every test starts from an empty, migrated graph or the demo data."""
+"""One embedded graph server per test session; every test starts from an empty, migrated graph or the demo data.
+
+Both are snapshots taken once per session (`graph.core.backup.snapshot`); a test that finds the graph changed
+since gets the snapshot put back (`rewind`: the server drops the database and restores the file, a few
+tenths of a second) rather than a wipe and a reload of the demo data (more than a second)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from app import Settings, create_app
 from auth import AuthConfig
 from auth.clients import create_client
 from auth.scopes import parse_scopes
+from graph.core.backup import LOCAL_RESTORE, rewind, snapshot
 from graph.core.driver import Graph, Row, Work, open_graph
 from graph.core.embedded import EmbeddedServer, start_embedded_server
 from graph.core.migrations import apply_migrations, migration
@@ -28,17 +33,21 @@ T = TypeVar("T")
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    started = start_embedded_server(data_dir=tmp_path_factory.mktemp("graph"), database="registry", heap="1g")
+    started = start_embedded_server(
+        data_dir=tmp_path_factory.mktemp("graph"), database="registry", heap="1g", options=(LOCAL_RESTORE,))
     yield started
     started.stop()
 
 
 @dataclass(slots=True)
 class SessionGraph(Graph):
-    """The session's graph, counting write transactions so that the demo data is reloaded only when needed."""
+    """The session's graph, counting write transactions so that the demo data is put back only when needed."""
 
+    server: EmbeddedServer | None = None
     writes: int = 0
-    demo_at: int | None = None  # `writes` just after the demo data was last loaded
+    empty: Path | None = None  # the snapshot of the empty, migrated graph
+    demo: Path | None = None  # the snapshot of the demo data, taken when a test first asks for it
+    demo_at: int | None = None  # `writes` just after the demo data was last put back
     demo_shape: list[Row] = field(default_factory=list)
 
     async def write_work(self, work: Work[T]) -> T:
@@ -46,6 +55,7 @@ class SessionGraph(Graph):
         return await Graph.write_work(self, work)
 
 
+ANY_NODE = "MATCH (n) WHERE NOT n:Migration RETURN 1 AS found LIMIT 1"
 SHAPE = (
     "MATCH (n) WHERE NOT n:Migration AND NOT n:OAuthClient"
     " WITH count(n) AS nodes, sum(coalesce(n.version, 0)) AS versions"
@@ -57,8 +67,9 @@ SHAPE = (
 @pytest.fixture(scope="session")
 async def session_graph(server: EmbeddedServer) -> AsyncIterator[SessionGraph]:
     opened = open_graph(uri=server.uri, user=server.user, password=server.password, database=server.database)
-    graph = SessionGraph(opened.driver, opened.database, opened.timeout)
+    graph = SessionGraph(opened.driver, opened.database, opened.timeout, server=server)
     await apply_migrations(graph)
+    graph.empty = snapshot(server)
     yield graph
     await graph.close()
 
@@ -66,8 +77,10 @@ async def session_graph(server: EmbeddedServer) -> AsyncIterator[SessionGraph]:
 @pytest.fixture
 async def graph(session_graph: SessionGraph, request: pytest.FixtureRequest) -> Graph:
     """An empty migrated graph; with `demo` in the same test, the demo data instead (see `demo`)."""
-    if "demo" not in request.fixturenames:
-        await session_graph.write("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
+    if "demo" not in request.fixturenames and await session_graph.read(ANY_NODE):
+        assert session_graph.server is not None and session_graph.empty is not None
+        rewind(session_graph.server, session_graph.empty)
+        session_graph.demo_at = None
     session_graph.round_trips.count = 0
     return session_graph
 
@@ -78,8 +91,13 @@ async def demo(graph: SessionGraph) -> Graph:
     gets tokens: OAuth clients do not count) leaves it for the next. Writes from outside this process's
     graph (a CLI subprocess) are caught by comparing the graph's shape: nodes, edges and versions."""
     if graph.demo_at != graph.writes or await graph.read(SHAPE) != graph.demo_shape:
-        await graph.write("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
-        await load_demo(graph, hash_key=HASH_KEY)
+        assert graph.server is not None and graph.empty is not None
+        if graph.demo is None:
+            rewind(graph.server, graph.empty)
+            await load_demo(graph, hash_key=HASH_KEY)
+            graph.demo = snapshot(graph.server)
+        else:
+            rewind(graph.server, graph.demo)
         graph.demo_at, graph.demo_shape = graph.writes, await graph.read(SHAPE)
     graph.round_trips.count = 0
     return graph

@@ -21,6 +21,7 @@ from typing import Any
 from graph.core.embedded import (
     PACKAGE_DIR,
     ROOT_USER,
+    EmbeddedServer,
     EmbeddedServerError,
     java_executable,
     prepare_data_dir,
@@ -31,6 +32,8 @@ from graph.core.embedded import (
 
 BACKUP_COMMAND = "backup database"
 RESTORE_CLASS = "com.arcadedb.integration.restore.Restore"
+# the server option `rewind` needs: ArcadeDB restores from a local file only when this is set
+LOCAL_RESTORE = "-Darcadedb.server.restoreImportAllowLocalUrls=true"
 
 
 class BackupError(RuntimeError):
@@ -76,10 +79,21 @@ def _backup(http_port: int, password: str, database: str, *, timeout: float) -> 
 
 
 def _command(http_port: int, password: str, database: str, command: str, *, timeout: float) -> dict[str, Any]:
+    """A SQL command on one database, over the server's HTTP API."""
+    body = {"language": "sql", "command": command}
+    return _post(http_port, password, f"command/{database}", body, what="the backup", timeout=timeout)
+
+
+def _server_command(http_port: int, password: str, command: str, *, timeout: float) -> dict[str, Any]:
+    """A server command (`drop database`, `restore database`), over the server's HTTP API."""
+    return _post(http_port, password, "server", {"command": command}, what=" ".join(command.split()[:2]), timeout=timeout)
+
+
+def _post(http_port: int, password: str, path: str, body: dict[str, str], *, what: str, timeout: float) -> dict[str, Any]:
     credentials = base64.b64encode(f"{ROOT_USER}:{password}".encode()).decode()
     request = urllib.request.Request(
-        f"http://127.0.0.1:{http_port}/api/v1/command/{database}",
-        data=json.dumps({"language": "sql", "command": command}).encode(),
+        f"http://127.0.0.1:{http_port}/api/v1/{path}",
+        data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Basic {credentials}"},
         method="POST",
     )
@@ -88,10 +102,26 @@ def _command(http_port: int, password: str, database: str, command: str, *, time
             answer: dict[str, Any] = json.loads(response.read())
     except urllib.error.HTTPError as error:
         detail = json.loads(error.read() or b"{}").get("detail", error.reason)
-        raise BackupError(f"the graph server refused the backup: {detail}") from error
+        raise BackupError(f"the graph server refused {what}: {detail}") from error
     except (OSError, ValueError) as error:
-        raise BackupError(f"the graph server did not answer the backup: {error}") from error
+        raise BackupError(f"the graph server did not answer {what}: {error}") from error
     return answer
+
+
+def snapshot(server: EmbeddedServer, *, timeout: float = 600) -> Path:
+    """A backup of a running server's database, left where the server wrote it (under `backups/`), for `rewind`."""
+    name = _backup(server.http_port, server.password, server.database, timeout=timeout)
+    return server.data_dir / "backups" / server.database / name
+
+
+def rewind(server: EmbeddedServer, snapshot: Path, *, timeout: float = 600) -> None:
+    """Put a running server's database back to a snapshot: drop it and restore the file in its place, while the
+    server and its Bolt clients stay up (their next transaction sees the snapshot). Much cheaper than deleting
+    and reloading data; the tests use it to give each writing test the demo data as it was. The server must
+    have been started with `LOCAL_RESTORE` among its options."""
+    _server_command(server.http_port, server.password, f"drop database {server.database}", timeout=timeout)
+    restore = f"restore database {server.database} file://{snapshot.resolve()}"
+    _server_command(server.http_port, server.password, restore, timeout=timeout)
 
 
 def restore_embedded(file: Path, *, data_dir: Path, database: str, timeout: float = 3600) -> None:

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,8 +119,9 @@ def start_embedded_server(
     http_port: int | None = None,
     heap: str = "2g",
     ready_timeout: float = 60.0,
+    options: Sequence[str] = (),
 ) -> EmbeddedServer:
-    """Start ArcadeDB with its Bolt plugin and wait until `RETURN 1` answers."""
+    """Start ArcadeDB with its Bolt plugin and wait until `RETURN 1` answers; `options` are more `-D` settings."""
     java = java_executable()
     if not os.access(java, os.X_OK):
         raise EmbeddedServerError(f"the bundled Java runtime is missing at {java}; reinstall arcadedb-embedded")
@@ -142,6 +144,7 @@ def start_embedded_server(
         "-Darcadedb.server.httpIncomingHost=127.0.0.1",
         f"-Darcadedb.server.httpIncomingPort={http}",
         f"-Darcadedb.server.defaultDatabases={database}[{ROOT_USER}]",
+        *options,
         "-cp",
         str(PACKAGE_DIR / "jars" / "*"),
     ]

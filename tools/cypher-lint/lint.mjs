@@ -1,5 +1,6 @@
 // Neo4j's own Cypher analysis over the statements the registry sends (see CONTRIBUTING.md, "Cypher").
-// Usage: node lint.mjs <node_modules folder holding @neo4j-cypher/language-support> < statements.json
+// Usage: node lint.mjs <node_modules folder holding @neo4j-cypher/language-support> [version] < statements.json
+// (version: "CYPHER 5" or "CYPHER 25", default both; the suite runs one process per version, one per core)
 // Input: {"statements": [{"text": "...", "parameters": ["name", ...]}], "propertyKeys": ["...", ...]}
 // Output (stdout): {"vocabulary": {...}, "diagnostics": [{statement, version, severity, message, excerpt}]}
 //
@@ -42,7 +43,8 @@ for (const { text } of statements) {
 }
 
 const diagnostics = [];
-for (const version of ['CYPHER 5', 'CYPHER 25']) {
+const versions = process.argv[3] ? [process.argv[3]] : ['CYPHER 5', 'CYPHER 25'];
+for (const version of versions) {
   statements.forEach(({ text, parameters }, index) => {
     const dbSchema = {
       labels: [...labels],
