@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import datetime
 import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from graph.core.connection import GraphConnection, connect, graph_server
 from graph.core.driver import Graph, GraphError
 from graph.core.embedded import EmbeddedServerError
 from graph.core.migrations import apply_migrations, schema_snapshot
+from logs import configure
 from resolvers.audit.checkpoint import (
     CHECKPOINT_GRACE,
     CheckpointRefused,
@@ -69,6 +69,13 @@ def opened(settings: Settings) -> Iterator[GraphConnection]:
         raise fail(str(error)) from None
 
 
+@cli.callback()
+def logging_setup() -> None:
+    """Every command logs through one handler on standard error (REGISTRY_LOG_FORMAT, REGISTRY_LOG_LEVEL)."""
+    settings = Settings()
+    configure(settings.log_format, settings.log_level)
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -83,7 +90,6 @@ def serve(
         settings = settings.model_copy(update={"issuer": f"http://{host}:{port}"})
     if demo:
         settings = settings.model_copy(update={"demo": True, "graphiql": True, "introspection": True})
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings.hash_key()
     except RuntimeError as error:
@@ -93,8 +99,10 @@ def serve(
         typer.echo(f"graph: {connection.uri} (database {connection.database})")
         typer.echo(f"GraphQL: http://{host}:{port}/graphql")
         app = create_app(settings, graph=graph, embedded=connection.embedded)
-        # forwarded headers are the app's to judge (`trusted_proxies`), not uvicorn's loopback default
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        # forwarded headers are the app's to judge (`trusted_proxies`), not uvicorn's loopback default; its loggers
+        # go through the registry's handler (log_config None), and `logs.RequestLog` writes the access lines
+        uvicorn.run(app, host=host, port=port, log_config=None, log_level=settings.log_level.lower(), access_log=False,
+                    proxy_headers=False)
 
 
 @cli.command()

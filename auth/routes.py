@@ -25,7 +25,7 @@ from auth.assertion import ASSERTION_ALGORITHMS
 from auth.clients import load_clients
 from auth.config import AuthConfig
 from auth.keys import KeyStore
-from auth.ratelimit import RateLimiter, retry_after
+from auth.ratelimit import RateLimiter, rate_limited, retry_after
 from auth.scopes import Scope
 from auth.server import (
     AUTH_METHODS,
@@ -96,8 +96,10 @@ class OAuthRoutes:
             refused: Response = self.server.handle_error_response(None, error)
             return refused
         host = request.client.host if request.client else "-"
-        wait = self.limiter.check(f"{host}|{claimed[0] if claimed else '-'}")
+        key = f"{host}|{claimed[0] if claimed else '-'}"
+        wait = self.limiter.check(key)
         if wait is not None:
+            rate_limited(key, wait)
             return JSONResponse({"error": "too_many_requests"}, status_code=429, headers=retry_after(wait))
         try:
             oauth_request = RegistryRequest(

@@ -73,11 +73,11 @@ class Supervisor:
                 await self.graph.probe()
         except (Neo4jError, DriverError, OSError, TimeoutError) as error:
             if health.up:
-                log.warning("the graph stopped answering: %s", error)
+                log.warning("the graph stopped answering: %s", error, extra={"state": GraphState.DOWN.value})
             health.mark_down(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
             return
         if not health.up:
-            log.warning("the graph answers again")
+            log.warning("the graph answers again", extra={"state": GraphState.UP.value})
             health.mark_up()
 
     async def restart(self, reason: str) -> None:
@@ -85,7 +85,7 @@ class Supervisor:
         assert self.embedded is not None
         health = self.graph.health
         health.mark_down(reason, state=GraphState.RESTARTING)
-        log.error("%s; restarting it", reason)
+        log.error("%s; restarting it", reason, extra={"state": GraphState.RESTARTING.value})
         delay = self.first_backoff
         while True:
             old = self.embedded.server
@@ -102,5 +102,5 @@ class Supervisor:
         health.restarts += 1
         if server.uri != old.uri:
             await self.graph.reopen(uri=server.uri, user=server.user, password=server.password)
-        log.warning("the embedded graph was restarted at %s", server.uri)
+        log.warning("the embedded graph was restarted at %s", server.uri, extra={"restarts": health.restarts})
         await self.probe()

@@ -97,5 +97,5 @@ async def refresh_rollups(graph: Graph, *, interval: float) -> None:
             log.exception("report rollups not rebuilt")
         else:
             took = asyncio.get_running_loop().time() - started
-            log.info("report rollups rebuilt: %d divisions in %.1f s", written, took)
+            log.info("report rollups rebuilt", extra={"divisions": written, "seconds": round(took, 1)})
         await asyncio.sleep(interval)
