@@ -39,8 +39,9 @@ MAX_REQUEST_ID = 64
 SAFE_REQUEST_ID = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_REQUEST_ID}}}")
 """A caller's request id is kept only when it is this: bounded, and nothing a log line or a header must escape."""
 
-QUIET_LOGGERS = {"neo4j": logging.WARNING}
-"""Loggers whose lower levels carry values: the driver's DEBUG lines hold every statement's parameters."""
+QUIET_LOGGERS = {"neo4j": logging.WARNING, "authlib": logging.WARNING}
+"""Loggers whose lower levels carry values, held at WARNING whatever the level: the driver's DEBUG lines hold every
+statement's parameters, Authlib's every token it issues and the client's secret hash."""
 
 access = logging.getLogger("registry.access")
 
