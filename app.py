@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from graph.core.driver import Graph, GraphError
 from graph.core.health import RETRY_AFTER_SECONDS
 from graph.core.migrations import apply_migrations, is_migrated
 from graph.core.supervisor import Supervisor
-from logs import LogFormat, LogLevel, RequestLog
+from logs import LogFormat, LogLevel, RequestLog, configure
 from resolvers.audit.checkpoint import (
     published_checkpoint,
 )
@@ -147,7 +146,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             if fresh:
                 await load_demo(graph, hash_key=settings.hash_key())
             if text := announcement(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer):
-                print(text, file=sys.stderr)  # the demo's secrets are for the terminal: a secret never goes into a log
+                print(text, flush=True)  # on standard output, beside the URLs `serve` prints: a secret never goes into a log
         supervisor.start()
         rollups = (
             asyncio.create_task(refresh_rollups(graph, interval=settings.rollup_interval))
@@ -236,9 +235,12 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
 
 
 def main() -> None:
-    """The `mediation-registry` console script (the commands live in cli.py, which imports this module)."""
+    """The `mediation-registry` console script (the commands live in cli.py, which imports this module); every
+    command logs through one handler on standard error (`REGISTRY_LOG_FORMAT`, `REGISTRY_LOG_LEVEL`)."""
     from cli import cli
 
+    settings = Settings()
+    configure(settings.log_format, settings.log_level)
     cli()
 
 

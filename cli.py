@@ -31,7 +31,6 @@ from graph.core.connection import GraphConnection, connect, graph_server
 from graph.core.driver import Graph, GraphError
 from graph.core.embedded import EmbeddedServerError
 from graph.core.migrations import apply_migrations, schema_snapshot
-from logs import configure
 from resolvers.audit.checkpoint import (
     CHECKPOINT_GRACE,
     CheckpointRefused,
@@ -67,13 +66,6 @@ def opened(settings: Settings) -> Iterator[GraphConnection]:
             yield connection
     except EmbeddedServerError as error:
         raise fail(str(error)) from None
-
-
-@cli.callback()
-def logging_setup() -> None:
-    """Every command logs through one handler on standard error (REGISTRY_LOG_FORMAT, REGISTRY_LOG_LEVEL)."""
-    settings = Settings()
-    configure(settings.log_format, settings.log_level)
 
 
 @cli.command()

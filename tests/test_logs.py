@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app import Settings, create_app
 from auth.clients import create_client, disable_client
 from auth.scopes import parse_scopes
 from graph.core.driver import Graph
@@ -276,3 +277,14 @@ async def test_an_import_logs_its_counts_and_refusals_never_the_rows(
     assert imports[1]["bad_rows"] == len(refused.json()["bad"]) > 0
     values = [row[column] for row in rows + broken for column in ("identity_number", "name") if column in row]
     assert values and not [value for value in values if value in captured.text()]
+
+
+async def test_a_rate_limit_hit_names_the_caller_s_bucket(graph: Graph, settings: Settings, captured: Captured) -> None:
+    app = create_app(settings.model_copy(update={"rate_per_second": 0.001, "rate_burst": 1}), graph=graph)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://registry.test") as http:
+        statuses = [(await http.post("/graphql", json={"query": "{ __typename }"}, headers={"x-request-id": f"r{n}"})).status_code
+                    for n in range(2)]
+
+    assert statuses == [200, 429]
+    [hit] = named(captured.lines(), "rate limit hit")
+    assert (hit["level"], hit["request_id"], hit["key"]) == ("WARNING", "r1", "address:127.0.0.1")
