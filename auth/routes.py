@@ -8,6 +8,7 @@ because client secrets are checked with scrypt. Revocation writes its deny-list 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,8 @@ from graph.core.health import RETRY_AFTER_SECONDS
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_CLIENT_ID = 200
+
+log = logging.getLogger("registry.auth")
 
 
 class OAuthRoutes:
@@ -111,6 +114,8 @@ class OAuthRoutes:
                 token=await self._issued_token(form.get("token")) if with_token else None,
             )
             response = await run_in_threadpool(run, oauth_request)
+            if response.status_code >= 400:
+                _refused(request, response, claimed)
             if oauth_request.revoked is not None and not oauth_request.revoked.expired:
                 await revoke_token_id(self.graph, oauth_request.revoked.jti, oauth_request.revoked.expires_at)
                 self.validator.denials.revoked(oauth_request.revoked.jti)
@@ -135,6 +140,18 @@ class OAuthRoutes:
         claims = verified.claims
         refusal = await token_refusal(self.graph, jti=str(claims["jti"]), client_id=str(claims["client_id"]))
         return IssuedToken(claims=claims, expired=verified.expired, revoked=refusal is not None)
+
+
+def _refused(request: Request, response: Response, claimed: list[str]) -> None:
+    """A refused token, introspection or revocation request: its OAuth error and the client it claims to be (not
+    verified: a wrong secret is refused for the client it names), never what it presented."""
+    try:
+        error = json.loads(bytes(response.body)).get("error")
+    except (ValueError, AttributeError):  # not a JSON object
+        error = None
+    client_id = claimed[0] if claimed else None
+    log.warning("oauth request refused", extra={"path": request.url.path, "status": response.status_code, "error": error,
+                                                "client_id": client_id})
 
 
 def metadata(config: AuthConfig) -> dict[str, Any]:

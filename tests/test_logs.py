@@ -288,3 +288,22 @@ async def test_a_rate_limit_hit_names_the_caller_s_bucket(graph: Graph, settings
     assert statuses == [200, 429]
     [hit] = named(captured.lines(), "rate limit hit")
     assert (hit["level"], hit["request_id"], hit["key"]) == ("WARNING", "r1", "address:127.0.0.1")
+
+
+async def test_a_refused_token_request_names_the_claimed_client_never_the_secret(
+    oauth_graph: Graph, client: httpx.AsyncClient, captured: Captured
+) -> None:
+    client_id, secret = await create_client(oauth_graph, agency_id=BUREAU, scopes=parse_scopes("roster:read"))
+    wrong = secret[::-1]
+
+    refused = await client.post(
+        "/oauth/token", data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": wrong},
+        headers={"x-request-id": "guess"},
+    )
+
+    assert refused.status_code == 401
+    [line] = named(captured.lines(), "oauth request refused")
+    assert (line["level"], line["request_id"], line["path"], line["status"], line["error"], line["client_id"]) == (
+        "WARNING", "guess", "/oauth/token", 401, "invalid_client", client_id
+    )
+    assert wrong not in captured.text() and secret not in captured.text()
