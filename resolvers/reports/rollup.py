@@ -92,7 +92,7 @@ async def refresh_rollups(graph: Graph, *, interval: float) -> None:
         try:
             written = await rebuild_rollups(graph)
         except GraphError as error:
-            log.warning("report rollups not rebuilt: %s", str(error).splitlines()[0])
+            log.warning("report rollups not rebuilt", extra={"error": str(error).splitlines()[0]})
         except Exception:  # a defect: logged with its traceback, and the refresher keeps its schedule
             log.exception("report rollups not rebuilt")
         else:
