@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -29,6 +28,7 @@ from graph.core.driver import Graph, GraphError
 from graph.core.health import RETRY_AFTER_SECONDS
 from graph.core.migrations import apply_migrations, is_migrated
 from graph.core.supervisor import Supervisor
+from logs import LogFormat, LogLevel, RequestLog, configure
 from resolvers.audit.checkpoint import (
     published_checkpoint,
 )
@@ -43,8 +43,6 @@ from seed.demo import load_demo
 
 __all__ = ["GraphConnection", "Settings", "connect", "create_app", "graph_server", "main"]
 """The composition root's names that bench/registry.py relies on (with `main`, the console script)."""
-
-log = logging.getLogger("registry")
 
 
 class Settings(BaseSettings):
@@ -85,6 +83,19 @@ class Settings(BaseSettings):
     rollup_interval: float = 900.0
     """Seconds between rebuilds of the report rollups of provinces and cities (resolvers/reports/rollup.py); 0
     builds none, and every report then counts live."""
+    log_format: LogFormat | None = None
+    """`json` (one object per line) or `text`; unset: text when standard error is a terminal, else JSON."""
+    log_level: LogLevel = "INFO"
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return (value.strip().lower() or None) if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     def auth(self) -> AuthConfig:
         return AuthConfig(
@@ -135,7 +146,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             if fresh:
                 await load_demo(graph, hash_key=settings.hash_key())
             if text := announcement(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer):
-                log.warning(text)
+                print(text, flush=True)  # on standard output, beside the URLs `serve` prints: a secret never goes into a log
         supervisor.start()
         rollups = (
             asyncio.create_task(refresh_rollups(graph, interval=settings.rollup_interval))
@@ -213,6 +224,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             Route("/readyz", readyz),
         ],
         middleware=[
+            Middleware(RequestLog),
             Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
             Middleware(GraphUnavailableResponse),
         ],
@@ -223,9 +235,12 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
 
 
 def main() -> None:
-    """The `mediation-registry` console script (the commands live in cli.py, which imports this module)."""
+    """The `mediation-registry` console script (the commands live in cli.py, which imports this module); every
+    command logs through one handler on standard error (`REGISTRY_LOG_FORMAT`, `REGISTRY_LOG_LEVEL`)."""
     from cli import cli
 
+    settings = Settings()
+    configure(settings.log_format, settings.log_level)
     cli()
 
 

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import datetime
 import json
-import logging
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -83,7 +82,6 @@ def serve(
         settings = settings.model_copy(update={"issuer": f"http://{host}:{port}"})
     if demo:
         settings = settings.model_copy(update={"demo": True, "graphiql": True, "introspection": True})
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings.hash_key()
     except RuntimeError as error:
@@ -93,8 +91,10 @@ def serve(
         typer.echo(f"graph: {connection.uri} (database {connection.database})")
         typer.echo(f"GraphQL: http://{host}:{port}/graphql")
         app = create_app(settings, graph=graph, embedded=connection.embedded)
-        # forwarded headers are the app's to judge (`trusted_proxies`), not uvicorn's loopback default
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        # forwarded headers are the app's to judge (`trusted_proxies`), not uvicorn's loopback default; its loggers
+        # go through the registry's handler (log_config None), and `logs.RequestLog` writes the access lines
+        uvicorn.run(app, host=host, port=port, log_config=None, log_level=settings.log_level.lower(), access_log=False,
+                    proxy_headers=False)
 
 
 @cli.command()

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ GRANT_TYPE = "client_credentials"
 SECRET_METHODS = frozenset({"client_secret_basic", "client_secret_post"})
 KEY_METHOD = "private_key_jwt"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+log = logging.getLogger("registry.auth")
 
 
 class UnknownAgency(LookupError):
@@ -137,6 +140,7 @@ async def create_client(graph: Graph, *, agency_id: str, scopes: Iterable[Scope 
     )
     if created is None:
         raise UnknownAgency(agency_id)
+    log.info("client created", extra={"client_id": client_id, "agency": agency_id, "scopes": scope_text(granted)})
     return client_id, secret
 
 
@@ -149,6 +153,7 @@ async def rotate_secret(graph: Graph, client_id: str) -> str:
     secret = secrets.token_urlsafe(32)
     if not await oauth.set_secret_hash(graph, client_id=client_id, secret_hash=hash_secret(secret)):
         raise UnknownClient(client_id)
+    log.info("client secret rotated", extra={"client_id": client_id})
     return secret
 
 
@@ -156,6 +161,7 @@ async def disable_client(graph: Graph, client_id: str) -> None:
     """The client can no longer get tokens, and the tokens it holds are refused by the validator."""
     if not await oauth.set_client_status(graph, client_id=client_id, status=ClientStatus.DISABLED):
         raise UnknownClient(client_id)
+    log.info("client disabled", extra={"client_id": client_id})
 
 
 async def register_client_key(graph: Graph, client_id: str, jwks: Mapping[str, Any]) -> None:
@@ -163,6 +169,7 @@ async def register_client_key(graph: Graph, client_id: str, jwks: Mapping[str, A
     text = json.dumps(public_jwks(jwks), sort_keys=True)
     if not await oauth.set_client_jwks(graph, client_id=client_id, jwks=text):
         raise UnknownClient(client_id)
+    log.info("client key registered", extra={"client_id": client_id, "kids": " ".join(key["kid"] for key in jwks["keys"])})
 
 
 def public_jwks(jwks: Mapping[str, Any]) -> dict[str, Any]:

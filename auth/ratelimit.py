@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+log = logging.getLogger("registry.auth")
 
 
 @dataclass(slots=True)
@@ -60,3 +63,9 @@ class RateLimiter:
 def retry_after(wait: float) -> dict[str, str]:
     """The headers of a 429 answer: whole seconds, rounded up."""
     return {"Retry-After": str(max(1, math.ceil(wait))), "Cache-Control": "no-store"}
+
+
+def rate_limited(key: str, wait: float) -> None:
+    """The log line of a request refused for its rate: whose bucket (a client id, or `address:` and the remote
+    address) and how long it must wait."""
+    log.warning("rate limit hit", extra={"key": key, "retry_after": round(wait, 1)})

@@ -8,6 +8,7 @@ because client secrets are checked with scrypt. Revocation writes its deny-list 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,7 @@ from auth.assertion import ASSERTION_ALGORITHMS
 from auth.clients import load_clients
 from auth.config import AuthConfig
 from auth.keys import KeyStore
-from auth.ratelimit import RateLimiter, retry_after
+from auth.ratelimit import RateLimiter, rate_limited, retry_after
 from auth.scopes import Scope
 from auth.server import (
     AUTH_METHODS,
@@ -46,6 +47,8 @@ from graph.core.health import RETRY_AFTER_SECONDS
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_CLIENT_ID = 200
+
+log = logging.getLogger("registry.auth")
 
 
 class OAuthRoutes:
@@ -96,8 +99,10 @@ class OAuthRoutes:
             refused: Response = self.server.handle_error_response(None, error)
             return refused
         host = request.client.host if request.client else "-"
-        wait = self.limiter.check(f"{host}|{claimed[0] if claimed else '-'}")
+        key = f"{host}|{claimed[0] if claimed else '-'}"
+        wait = self.limiter.check(key)
         if wait is not None:
+            rate_limited(key, wait)
             return JSONResponse({"error": "too_many_requests"}, status_code=429, headers=retry_after(wait))
         try:
             oauth_request = RegistryRequest(
@@ -109,6 +114,8 @@ class OAuthRoutes:
                 token=await self._issued_token(form.get("token")) if with_token else None,
             )
             response = await run_in_threadpool(run, oauth_request)
+            if response.status_code >= 400:
+                _refused(request, response, claimed)
             if oauth_request.revoked is not None and not oauth_request.revoked.expired:
                 await revoke_token_id(self.graph, oauth_request.revoked.jti, oauth_request.revoked.expires_at)
                 self.validator.denials.revoked(oauth_request.revoked.jti)
@@ -133,6 +140,18 @@ class OAuthRoutes:
         claims = verified.claims
         refusal = await token_refusal(self.graph, jti=str(claims["jti"]), client_id=str(claims["client_id"]))
         return IssuedToken(claims=claims, expired=verified.expired, revoked=refusal is not None)
+
+
+def _refused(request: Request, response: Response, claimed: list[str]) -> None:
+    """A refused token, introspection or revocation request: its OAuth error and the client it claims to be (not
+    verified: a wrong secret is refused for the client it names), never what it presented."""
+    try:
+        error = json.loads(bytes(response.body)).get("error")
+    except (ValueError, AttributeError):  # not a JSON object
+        error = None
+    client_id = claimed[0] if claimed else None
+    log.warning("oauth request refused", extra={"path": request.url.path, "status": response.status_code, "error": error,
+                                                "client_id": client_id})
 
 
 def metadata(config: AuthConfig) -> dict[str, Any]:

@@ -50,9 +50,11 @@ STATUS: dict[BearerError, int] = {
 class TokenError(Exception):
     """A refused bearer token; `description` is safe to show (ASCII, no quotes)."""
 
-    def __init__(self, reason: BearerError | str, description: str) -> None:
+    def __init__(self, reason: BearerError | str, description: str, *, client_id: str | None = None) -> None:
         self.reason = BearerError(reason)
         self.description = description
+        self.client_id = client_id
+        """The client the token was issued to, once its signature verified (for the log); else None."""
         super().__init__(f"{self.reason}: {description}")
 
     @property
@@ -126,13 +128,14 @@ class TokenValidator:
         verified = self.verify(token)
         principal = _principal(verified.claims)
         trusted = verified.issuer
+        client_id = principal.client_id
         if trusted.scopes is not None and not principal.scopes <= trusted.scopes:
-            raise _invalid("scope not granted to this issuer")
+            raise _invalid("scope not granted to this issuer", client_id)
         if not trusted.national and principal.agency_kind is AgencyKind.PLATFORM_ADMIN:
-            raise _invalid("agency_kind not granted to this issuer")
-        refusal = await self.denials.refusal(jti=principal.token_id, client_id=principal.client_id)
+            raise _invalid("agency_kind not granted to this issuer", client_id)
+        refusal = await self.denials.refusal(jti=principal.token_id, client_id=client_id)
         if refusal:
-            raise TokenError(BearerError.INVALID_TOKEN, refusal)
+            raise _invalid(refusal, client_id)
         return principal
 
     def verify(self, token: str, *, allow_expired: bool = False) -> VerifiedToken:
@@ -156,7 +159,7 @@ class TokenValidator:
         self._check_claims(claims, trusted)
         expired = claims["exp"] <= self.clock() - self.leeway
         if expired and not allow_expired:
-            raise _invalid("token expired")
+            raise _invalid("token expired", str(claims["client_id"]))
         return VerifiedToken(issuer=trusted, claims=claims, expired=expired)
 
     def _check_claims(self, claims: dict[str, Any], trusted: TrustedIssuer) -> None:
@@ -186,8 +189,8 @@ def external_keys(source: Path | Mapping[str, Any]) -> KeySet:
     return KeySet.import_key_set(data)  # type: ignore[arg-type]
 
 
-def _invalid(description: str) -> TokenError:
-    return TokenError(BearerError.INVALID_TOKEN, description)
+def _invalid(description: str, client_id: str | None = None) -> TokenError:
+    return TokenError(BearerError.INVALID_TOKEN, description, client_id=client_id)
 
 
 def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:

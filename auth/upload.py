@@ -29,6 +29,7 @@ from graph.core.health import RETRY_AFTER_SECONDS
 from graph.core.viewer import Viewer
 from graph.core.vocabulary import AgencyKind, RosterMediaType
 from graph.roster.bulk import importing_agency
+from logs import request_id
 
 MAX_BYTES = 50 * 1024 * 1024
 MEDIA_TYPES = frozenset(RosterMediaType)
@@ -113,9 +114,8 @@ def upload_route(
             status, headers = insufficient_scope(Scope.ROSTER_WRITE)
             description = f"the {Scope.ROSTER_WRITE} scope is required"
             return _challenge(status, BearerError.INSUFFICIENT_SCOPE, description, headers["WWW-Authenticate"])
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         try:
-            importer = importer_for(principal, request_id)
+            importer = importer_for(principal, request_id())
         except ImportRefused:
             description = "only a judicial bureau or the platform administrator may import rosters"
             challenge = www_authenticate(BearerError.INSUFFICIENT_SCOPE, description)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from app import Settings, create_app
 from cli import cli
 from graph.core.driver import Graph
+from graph.core.migrations import MIGRATIONS
 from schema.core.build import build_schema
 from seed.demo import load_demo
 from seed.roster import stable_id
@@ -83,6 +84,13 @@ def test_seed_and_migrate_commands_on_an_embedded_graph(tmp_path: Path) -> None:
     assert credentials["client_secret"] not in listed.stdout
     assert (unknown.returncode, bad_scope.returncode) == (1, 1)
     assert "unknown scope: roster:all" in bad_scope.stderr
+    logged = [json.loads(line) for line in seeded.stderr.splitlines()]  # JSON lines: standard error is no terminal
+    assert [(line["version"], line["request_id"]) for line in logged if line["message"] == "migration applied"] == [
+        (applied.version, None) for applied in MIGRATIONS
+    ]
+    [made] = [line for line in map(json.loads, created.stderr.splitlines()) if line["message"] == "client created"]
+    assert (made["client_id"], made["agency"], made["scopes"]) == (credentials["client_id"], bureau, "pii:read roster:read")
+    assert credentials["client_secret"] not in created.stderr
 
 
 async def test_loading_the_demo_twice_changes_nothing(graph: Graph) -> None:

@@ -8,10 +8,13 @@ snapshot of what the migrations make; a test fails when the two drift apart.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import LiteralString
 
 from graph.core.driver import Graph, Row
+
+log = logging.getLogger("registry.graph")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +227,7 @@ async def apply_migrations(graph: Graph) -> list[int]:
             name=migration.name,
         )
         applied.append(migration.version)
+        log.info("migration applied", extra={"version": migration.version, "migration": migration.name})
     return applied
 
 

@@ -72,12 +72,13 @@ class Supervisor:
             async with asyncio.timeout(self.probe_timeout):
                 await self.graph.probe()
         except (Neo4jError, DriverError, OSError, TimeoutError) as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             if health.up:
-                log.warning("the graph stopped answering: %s", error)
-            health.mark_down(str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+                log.warning("the graph stopped answering", extra={"state": GraphState.DOWN.value, "error": reason})
+            health.mark_down(reason)
             return
         if not health.up:
-            log.warning("the graph answers again")
+            log.warning("the graph answers again", extra={"state": GraphState.UP.value})
             health.mark_up()
 
     async def restart(self, reason: str) -> None:
@@ -85,7 +86,7 @@ class Supervisor:
         assert self.embedded is not None
         health = self.graph.health
         health.mark_down(reason, state=GraphState.RESTARTING)
-        log.error("%s; restarting it", reason)
+        log.error("restarting the embedded graph", extra={"state": GraphState.RESTARTING.value, "error": reason})
         delay = self.first_backoff
         while True:
             old = self.embedded.server
@@ -94,7 +95,7 @@ class Supervisor:
                 server = await asyncio.to_thread(self.embedded.restart)
             except EmbeddedServerError as error:
                 health.mark_down(f"{reason}; restart failed: {error}", state=GraphState.RESTARTING)
-                log.error("restarting the embedded graph failed (%s); next attempt in %.1f s", error, delay)
+                log.error("restarting the embedded graph failed", extra={"error": str(error), "retry_in": delay})
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_backoff)
                 continue
@@ -102,5 +103,5 @@ class Supervisor:
         health.restarts += 1
         if server.uri != old.uri:
             await self.graph.reopen(uri=server.uri, user=server.user, password=server.password)
-        log.warning("the embedded graph was restarted at %s", server.uri)
+        log.warning("the embedded graph was restarted", extra={"uri": server.uri, "restarts": health.restarts})
         await self.probe()

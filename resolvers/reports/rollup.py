@@ -92,10 +92,10 @@ async def refresh_rollups(graph: Graph, *, interval: float) -> None:
         try:
             written = await rebuild_rollups(graph)
         except GraphError as error:
-            log.warning("report rollups not rebuilt: %s", str(error).splitlines()[0])
+            log.warning("report rollups not rebuilt", extra={"error": str(error).splitlines()[0]})
         except Exception:  # a defect: logged with its traceback, and the refresher keeps its schedule
             log.exception("report rollups not rebuilt")
         else:
             took = asyncio.get_running_loop().time() - started
-            log.info("report rollups rebuilt: %d divisions in %.1f s", written, took)
+            log.info("report rollups rebuilt", extra={"divisions": written, "seconds": round(took, 1)})
         await asyncio.sleep(interval)

@@ -57,6 +57,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import io
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -69,6 +70,8 @@ from resolvers.roster.batch import write_plans
 from resolvers.roster.checks import check_against_graph
 from resolvers.roster.file import BadRow, RosterFormat
 from resolvers.roster.rows import Progress, RowContext, plan_rows
+
+log = logging.getLogger("registry.roster")
 
 BATCH = 5_000
 
@@ -118,12 +121,29 @@ async def import_roster(
     resolved = await check_against_graph(graph, plans, importer=importer, today=context.today)
     if plans.bad or dry_run:
         bad = sorted(set(plans.bad), key=lambda row: (row.line, row.field, row.reason))
-        return ImportReport(rows=plans.rows, written=0, bad=bad, dry_run=dry_run)
-    done = await write_plans(
-        graph, plans, resolved, importer=importer, today=context.today, batch_size=batch_size, progress=progress,
-        after_batch=after_batch,
-    )
-    return ImportReport(rows=plans.rows, written=done.written, bad=[], unchanged=done.unchanged)
+        report = ImportReport(rows=plans.rows, written=0, bad=bad, dry_run=dry_run)
+    else:
+        done = await write_plans(
+            graph, plans, resolved, importer=importer, today=context.today, batch_size=batch_size, progress=progress,
+            after_batch=after_batch,
+        )
+        report = ImportReport(rows=plans.rows, written=done.written, bad=[], unchanged=done.unchanged)
+    _logged(report, importer)
+    return report
+
+
+def _logged(report: ImportReport, importer: Importer) -> None:
+    """One line per import: who (the agency; none for a national CLI import), how many rows, and what became of
+    them; a refused import gives the count of bad rows, never their values. Its request id is the one its audit
+    events carry (the CLI's `import-...` outside a request)."""
+    outcome = "refused" if report.bad else "checked (dry run)" if report.dry_run else "committed"
+    actor = importer.actor
+    fields = {"request_id": actor.request_id, "agency": actor.agency_id, "rows": report.rows, "dry_run": report.dry_run}
+    if report.bad:
+        fields["bad_rows"] = len(report.bad)
+    else:
+        fields |= {"written": report.written, "unchanged": report.unchanged}
+    log.info("roster import %s", outcome, extra=fields)
 
 
 async def import_roster_file(

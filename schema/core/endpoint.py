@@ -3,7 +3,6 @@ request that carries the caller (set by `auth.middleware`) and how the caller se
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import orjson
@@ -11,6 +10,7 @@ from strawberry.asgi import GraphQL
 
 from auth.policy import viewer_for
 from auth.principal import Principal
+from logs import request_id
 from resolvers import Graph, time_budget
 from schema.core.build import build_schema
 from schema.core.context import Context, Loaders
@@ -38,12 +38,11 @@ class RegistryGraphQL(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         principal: Principal | None = request.scope.get("principal")
         viewer = viewer_for(principal)
         return Context(
             graph=self.graph,
-            request_id=request_id,
+            request_id=request_id(),
             principal=principal,
             viewer=viewer,
             loaders=Loaders(self.graph, viewer),
