@@ -186,7 +186,7 @@ async def case_by_id(graph: Graph, *, id: str, reader: CaseReader) -> CaseRecord
     return CaseRecord.model_validate(rows[0]["props"]) if rows else None
 
 
-_BY_AGENCY: LiteralString = "MATCH (m:Mediator)-[h:HANDLED]->(a:Agency {id: $agency}) WHERE "
+_BY_AGENCY: LiteralString = "MATCH (a:Agency {id: $agency})<-[h:HANDLED]-(m:Mediator) WHERE "
 _BY_MEDIATOR: LiteralString = "MATCH (m:Mediator {id: $mediator})-[h:HANDLED]->(a:Agency) WHERE "
 _BY_JURISDICTION: LiteralString = (
     "MATCH (root:Jurisdiction {code: $jurisdiction})"
@@ -195,7 +195,9 @@ _BY_JURISDICTION: LiteralString = (
     " WITH DISTINCT m MATCH (m)-[h:HANDLED]->(a:Agency) WHERE "
 )
 _ALL: LiteralString = "MATCH (m:Mediator)-[h:HANDLED]->(a:Agency) WHERE "
-"""Where a listing starts: the agency's, the mediator's or the subtree's cases are reached through an index."""
+"""Where a listing starts: the agency's, the mediator's or the subtree's cases are reached through an index.
+The anchored node comes first: ArcadeDB starts a pattern from its first node, and from every Mediator the
+agency's cases took 1.7 s at F = 0.1 (6 ms from the agency)."""
 
 _FILTERS: LiteralString = (
     " ($agency IS NULL OR a.id = $agency) AND ($mediator IS NULL OR m.id = $mediator)"

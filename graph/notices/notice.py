@@ -45,7 +45,7 @@ _TO_REQUESTER: LiteralString = (
     " requestId: $request})-[:NOTIFIES]->(b)"
 )
 
-_OWN: LiteralString = "MATCH (x:Notice)-[:NOTIFIES]->(:Agency {id: $agency})"
+_OWN: LiteralString = "MATCH (:Agency {id: $agency})<-[:NOTIFIES]-(x:Notice)"  # from the agency: its index
 
 _PAGE: LiteralString = (
     _OWN + " WHERE (NOT $unread OR x.readAt IS NULL)"
