@@ -83,7 +83,9 @@ def bind(**fields: str | int | float | bool | None) -> None:
         request.fields.update(fields)
 
 
-class RequestLog:
+class HTTPMiddleware:
+    """A pure ASGI middleware that acts on HTTP requests only (lifespan and other scopes pass through)."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -91,6 +93,14 @@ class RequestLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestLog(HTTPMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         offered = [value.decode("latin-1") for name, value in scope["headers"] if name.lower() == HEADER.encode()]
         request = _Request(accepted_request_id(offered[0] if len(offered) == 1 else None))
         token = _current.set(request)
