@@ -9,7 +9,7 @@ from typing import Any
 from graph.core.driver import Graph
 from graph.core.embedded import EmbeddedServer
 from graph.core.migrations import schema_snapshot
-from graph.directory.keys import SEP
+from graph.core.subtree import SEP
 from seed.generator import generate
 from seed.national import Address
 

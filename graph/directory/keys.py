@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-SEP = "\u0001"
+from graph.core.subtree import SEP
+
 LEVEL_PROPERTIES: dict[str, str] = {
     "PROVINCE": "inProvince",
     "CITY": "inCity",

@@ -27,14 +27,8 @@ from neo4j import AsyncManagedTransaction
 from graph.audit.trail import Change, EntityKind
 from graph.core.driver import Graph
 from graph.core.page import PageRequest, keyset_in_index_order
+from graph.core.subtree import SEP, TOP, subtree_range
 from graph.core.vocabulary import JurisdictionLevel
-
-SEP = "\u0001"
-"""Joins the parts of a key; below every character of a name, so a key sorts as its parts do."""
-END = "\u0002"
-"""Just above SEP: `prefix + SEP <= key < prefix + END` is every key that starts with the prefix."""
-TOP = "\uffff"
-"""Above every key that starts with a name (U+FFFF is no character): the upper bound of a national range."""
 
 LEVEL_PROPERTY: dict[JurisdictionLevel, LiteralString] = {
     JurisdictionLevel.PROVINCE: "inProvince",
@@ -78,11 +72,6 @@ def window(
         low, high = subtree_range(jurisdiction)
         return in_division[level], keyed + "." + LEVEL_PROPERTY[level], {"lo": low + after, "hi": high}
     return everywhere, "n.nameKey", {"lo": after, "hi": TOP}
-
-
-def subtree_range(code: str) -> tuple[str, str]:
-    """The bounds of every key of the division `code` (at its level's property)."""
-    return code + SEP, code + END
 
 
 _ORGANIZATION_KEYS: LiteralString = """

@@ -24,8 +24,8 @@ from pydantic import field_validator
 
 from graph.core.driver import Graph, Row
 from graph.core.records import GraphRecord, in_utc
+from graph.core.subtree import SEP, subtree_range
 from graph.core.terms import overlapping
-from graph.directory.listing import SEP, subtree_range
 from graph.reports.jurisdiction import (
     _SEATS,
     BREAKING,
