@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from pydantic import SecretStr, field_validator
@@ -17,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from auth import AuthConfig, deny_list, oauth_routes, rate_limiter, token_validator
+from auth import AuthConfig, deny_list, key_store, oauth_routes, rate_limiter, token_validator
 from auth.config import EXTERNAL_SCOPES
 from auth.middleware import BearerAuthentication
 from auth.scopes import parse_scopes
@@ -41,7 +42,7 @@ from schema.core.unavailable import GraphUnavailableResponse
 from seed.clients import announcement, demo_clients, graph_is_empty
 from seed.demo import load_demo
 
-__all__ = ["GraphConnection", "Settings", "connect", "create_app", "graph_server", "main"]
+__all__ = ["GraphConnection", "Settings", "connect", "create_app", "graph_server", "main", "worker_app"]
 """The composition root's names that bench/registry.py relies on (with `main`, the console script)."""
 
 
@@ -133,6 +134,18 @@ class Settings(BaseSettings):
         return path.read_text(encoding="utf-8").strip().encode()
 
 
+async def prepare(settings: Settings, graph: Graph) -> None:
+    """What a graph needs before requests are served: its migrations and, in demo mode, the demo data set (into
+    an empty graph) and the demo clients, whose secrets go to standard output."""
+    await apply_migrations(graph)
+    if settings.demo:
+        fresh = await graph_is_empty(graph)
+        if fresh:
+            await load_demo(graph, hash_key=settings.hash_key())
+        if text := announcement(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer):
+            print(text, flush=True)  # on standard output, beside the URLs `serve` prints: a secret never goes into a log
+
+
 def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | None = None) -> Starlette:
     """The ASGI app over an open graph; the lifespan migrates it and, in demo mode, seeds an empty one, and
     supervises the graph (restarting `embedded` if it dies) for as long as the app runs."""
@@ -140,13 +153,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await apply_migrations(graph)
-        if settings.demo:
-            fresh = await graph_is_empty(graph)
-            if fresh:
-                await load_demo(graph, hash_key=settings.hash_key())
-            if text := announcement(await demo_clients(graph, settings.data_dir, create=fresh), settings.issuer):
-                print(text, flush=True)  # on standard output, beside the URLs `serve` prints: a secret never goes into a log
+        await prepare(settings, graph)
         supervisor.start()
         rollups = (
             asyncio.create_task(refresh_rollups(graph, interval=settings.rollup_interval))
@@ -232,6 +239,85 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
     )
     app.state.supervisor = supervisor
     return app
+
+
+def worker_environment(settings: Settings, connection: GraphConnection) -> dict[str, str]:
+    """What `serve --workers N` passes its worker processes beyond its own environment: the graph the parent
+    opened (the embedded server's port and password, or the configured Neo4j), the issuer it settled on, and the
+    demo's console. The parent keeps the rollups fresh, so the workers do not."""
+    env = {
+        "REGISTRY_GRAPH_URI": connection.uri,
+        "REGISTRY_GRAPH_USER": connection.user,
+        "REGISTRY_GRAPH_PASSWORD": connection.password,
+        "REGISTRY_GRAPH_DATABASE": connection.database,
+        "REGISTRY_ISSUER": settings.issuer,
+        "REGISTRY_ROLLUP_INTERVAL": "0",
+        "REGISTRY_DEMO": "false",
+    }
+    if settings.graphiql:
+        env["REGISTRY_GRAPHIQL"] = "true"
+    if settings.introspection:
+        env["REGISTRY_INTROSPECTION"] = "true"
+    return env
+
+
+async def prepare_workers(settings: Settings, connection: GraphConnection) -> None:
+    """Everything the workers would otherwise race to do at once: migrate, seed the demo, make the first signing
+    key and the demo's identity-hash key."""
+    settings.hash_key()
+    key_store(settings.auth())
+    graph = connect(connection, settings)
+    try:
+        await prepare(settings, graph)
+    finally:
+        await graph.close()
+
+
+@contextlib.contextmanager
+def graph_kept(settings: Settings, connection: GraphConnection) -> Iterator[None]:
+    """In the parent of `serve --workers N`, for as long as the block runs: a thread that supervises the graph
+    (restarting the embedded server if it dies) and rebuilds the report rollups every `rollup_interval` seconds,
+    once for all the workers. It is stopped before the block ends, so that the embedded server's shutdown is not
+    taken for a crash."""
+    loop = asyncio.new_event_loop()
+    graph = connect(connection, settings)
+    supervisor = Supervisor(graph, embedded=connection.embedded)
+
+    async def keep() -> None:
+        supervisor.start()
+        try:
+            if settings.rollup_interval > 0:
+                await refresh_rollups(graph, interval=settings.rollup_interval)
+            else:
+                await asyncio.Event().wait()
+        finally:
+            await supervisor.stop()
+            await graph.close()
+
+    def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            loop.run_until_complete(task)
+
+    task = loop.create_task(keep())
+    thread = threading.Thread(target=run, name="graph-keeper", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(task.cancel)
+        thread.join(timeout=30)
+        loop.close()
+
+
+def worker_app() -> Starlette:
+    """The app of one `serve --workers N` process (uvicorn's factory): its settings from the environment the
+    parent prepared (`worker_environment`), its own driver, caches and rate limiter."""
+    settings = Settings()
+    configure(settings.log_format, settings.log_level)
+    if not settings.graph_uri:
+        raise RuntimeError("worker_app runs under `mediation-registry serve --workers N`, which sets REGISTRY_GRAPH_URI")
+    with graph_server(settings) as connection:  # a configured graph: nothing is started or stopped
+        return create_app(settings, graph=connect(connection, settings))
 
 
 def main() -> None:

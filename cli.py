@@ -6,15 +6,16 @@ import asyncio
 import contextlib
 import datetime
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import MofNCompleteColumn, Progress
 
-from app import Settings, create_app
+from app import Settings, create_app, graph_kept, prepare_workers, worker_environment
 from auth import key_store
 from auth.clients import (
     UnknownAgency,
@@ -73,6 +74,10 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option(help="Load the demo data set into an empty graph; enable GraphiQL.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, help="API processes on the one port, each with its own driver, caches and rate limiter."),
+    ] = 1,
 ) -> None:
     """Serve the GraphQL API at /graphql."""
     import uvicorn
@@ -86,15 +91,24 @@ def serve(
         settings.hash_key()
     except RuntimeError as error:
         raise fail(str(error)) from None
+    # forwarded headers are the app's to judge (`trusted_proxies`), not uvicorn's loopback default; its loggers
+    # go through the registry's handler (log_config None), and `logs.RequestLog` writes the access lines
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_config": None, "log_level": settings.log_level.lower(), "access_log": False,
+        "proxy_headers": False,
+    }
     with opened(settings) as connection:
-        graph = connect(connection, settings)
         typer.echo(f"graph: {connection.uri} (database {connection.database})")
         typer.echo(f"GraphQL: http://{host}:{port}/graphql")
-        app = create_app(settings, graph=graph, embedded=connection.embedded)
-        # forwarded headers are the app's to judge (`trusted_proxies`), not uvicorn's loopback default; its loggers
-        # go through the registry's handler (log_config None), and `logs.RequestLog` writes the access lines
-        uvicorn.run(app, host=host, port=port, log_config=None, log_level=settings.log_level.lower(), access_log=False,
-                    proxy_headers=False)
+        if workers == 1:
+            app = create_app(settings, graph=connect(connection, settings), embedded=connection.embedded)
+            uvicorn.run(app, **options)
+            return
+        # the workers are spawned, not forked: each imports app.py and builds its app from the environment
+        asyncio.run(prepare_workers(settings, connection))
+        os.environ.update(worker_environment(settings, connection))
+        with graph_kept(settings, connection):
+            uvicorn.run("app:worker_app", factory=True, workers=workers, **options)
 
 
 @cli.command()

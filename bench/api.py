@@ -43,11 +43,11 @@ def api_env(bolt: Bolt, state_dir: Path, *, port: int, hash_key: str) -> dict[st
 
 
 @contextlib.contextmanager
-def served(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
-    """`mediation-registry serve` on 127.0.0.1:port until the block ends; yields its base URL."""
+def served(env: dict[str, str], port: int, log: Path, *, workers: int = 1) -> Iterator[str]:
+    """`mediation-registry serve --workers N` on 127.0.0.1:port until the block ends; yields its base URL."""
     with log.open("ab") as out:
         process = subprocess.Popen(
-            ["mediation-registry", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            ["mediation-registry", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
             env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"

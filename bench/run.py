@@ -1,7 +1,7 @@
 """The national-scale benchmark (issue 11): golden operations against the served API, the same Cypher direct,
 and @neo4j/graphql 7 as the peer on the same graph.
 
-    python bench/run.py [--scale 0.1] [--requests 200] [--skip-peer] [--data-dir DIR]
+    python bench/run.py [--scale 0.1] [--requests 200] [--skip-peer] [--data-dir DIR] [--workers 2] [--ops 1,2]
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, help="keep the graph here; a second run with the same scale skips the load")
     parser.add_argument("--heap", default="2g", help="the embedded server's Java heap")
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where the markdown goes")
-    return parser.parse_args()
+    parser.add_argument("--workers", type=int, default=2, help="API processes (`serve --workers`)")
+    parser.add_argument("--ops", help="only these operations, e.g. 1,2,6a (the table then goes to --data-dir or"
+                        " a temporary folder, not to bench/results)")
+    args = parser.parse_args()
+    args.ops = set(args.ops.split(",")) if args.ops else None
+    return args
 
 
 async def measure(op: Op, url: str, headers: dict[str, str], requests: int) -> tuple[Sample, Sample]:
@@ -96,17 +101,17 @@ async def bench(args: argparse.Namespace, workdir: Path, bolt: Bolt) -> Path:
     print("fixtures:", data.describe(fixtures))
     port = api.free_port()
     env = api.api_env(bolt, workdir / "api", port=port, hash_key=HASH_KEY)
-    ops = golden(fixtures)
+    ops = [op for op in golden(fixtures) if args.ops is None or op.key in args.ops]
     peer_note, peer_ops = "skipped (--skip-peer)", {}
     scratch = workdir / "peer" if args.data_dir else HERE / ".scratch" / "peer"
     if not args.skip_peer:
         why = peer.install(scratch)
         peer_note = why or f"@neo4j/graphql {peer.version(scratch)} on node, plain http server, same graph over Bolt"
         peer_ops = {} if why else peer.operations(fixtures)
-    rollup_s = api.build_rollups(env)
+    rollup_s = api.build_rollups(env) if any(op.key.startswith("6") for op in ops) else 0.0
     print(f"report rollups built in {rollup_s:.1f} s")
     with contextlib.ExitStack() as stack:
-        base = stack.enter_context(api.served(env, port, workdir / "api.log"))
+        base = stack.enter_context(api.served(env, port, workdir / "api.log", workers=args.workers))
         headers: dict[str, dict[str, str]] = {"public": {}}
         for caller in ("admin", "court", "bureau"):
             client = api.create_client(env, agency_of(caller, fixtures), SCOPES[caller])
@@ -119,7 +124,7 @@ async def bench(args: argparse.Namespace, workdir: Path, bolt: Bolt) -> Path:
                 peer_note, peer_ops = f"could not start: {error}", {}
         run = report.Run(args.scale, args.requests, fixtures.counts, {k: v for k, v in data.describe(fixtures).items()},
                          f"load: generator {loaded.get('generate_s', '?')} s + history {loaded.get('extras_s', '?')} s"
-                         f" (or reused); report rollups {rollup_s:.1f} s", peer_note)
+                         f" (or reused); report rollups {rollup_s:.1f} s; the API in {args.workers} worker processes", peer_note)
         rows: dict[str, report.Figures] = {}
         for op in ops:
             print(f"op {op.key}: {op.title}")
@@ -138,7 +143,7 @@ async def bench(args: argparse.Namespace, workdir: Path, bolt: Bolt) -> Path:
                      f" {figures.peer_c8.errors}" if figures.peer_c8 else ""))
     print("capturing each operation's statements and replaying them through the driver")
     await direct_figures(bolt, env, ops, headers, rows, args.requests)
-    path = report.write(run, args.results)
+    path = report.write(run, args.results if args.ops is None else workdir / "results")
     print(report.markdown(run))
     return path
 
@@ -153,7 +158,7 @@ def main() -> None:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
         bolt = stack.enter_context(embedded_graph(workdir / "graph", heap=args.heap))
         path = asyncio.run(bench(args, workdir, bolt))
-    print(f"results: {path} (and {args.results / 'latest.md'})")
+    print(f"results: {path} (and latest.md beside it)")
 
 
 if __name__ == "__main__":
