@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -40,7 +41,7 @@ from resolvers.audit.checkpoint import (
     verify_with_checkpoint,
 )
 from resolvers.audit.trail import describe
-from resolvers.reports.rollup import rebuild_rollups
+from resolvers.reports.rollup import BULK_CONCURRENCY, rebuild_rollups
 from resolvers.roster.export import export_roster_file
 from resolvers.roster.importer import ImportReport, import_roster_file
 from schema.core.build import build_schema
@@ -159,7 +160,7 @@ def seed(
             counts = await load_demo(graph, hash_key=settings.hash_key())
             typer.echo("demo data: " + ", ".join(f"{count} {name}" for name, count in counts.items()))
         if scale is not None or demo:
-            typer.echo(f"report rollups: {await rebuild_rollups(graph)} divisions")
+            typer.echo(f"report rollups: {await rebuild_rollups(graph, concurrency=BULK_CONCURRENCY)} divisions")
 
     on_graph_at(settings, run)
 
@@ -167,7 +168,7 @@ def seed(
 @cli.command()
 def rollup() -> None:
     """Rebuild the report rollups of every province, city and county now (the service does so periodically)."""
-    written = on_graph(Settings(), rebuild_rollups)
+    written = on_graph(Settings(), partial(rebuild_rollups, concurrency=BULK_CONCURRENCY))
     typer.echo(f"report rollups: {written} divisions")
 
 

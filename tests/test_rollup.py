@@ -16,7 +16,9 @@ from graph.courts.case import CaseReader
 from graph.reports.jurisdiction import NUMBER_READABLE
 from resolvers.reports.rollup import rebuild_rollups, refresh_rollups
 from seed.demo import PLATFORM_ADMIN as PLATFORM
-from tests.conftest import AsAgency
+from seed.generator import load_merged
+from seed.plan import Plan
+from tests.conftest import HASH_KEY, AsAgency
 from tests.report_expectations import Case, Demo
 from tests.test_reports import (
     CHENGDU_COURT,
@@ -198,3 +200,19 @@ async def test_a_case_number_read_ahead_is_shown_exactly_where_the_live_statemen
                         referrer=referrer, **reader.params(),
                     )
                     assert reader.reads_number(referrer) is bool(rows[0]["readable"]), (roster, national, kind, referrer)
+
+
+async def test_provinces_built_at_once_are_counted_and_stored_as_one_at_a_time(graph: Graph) -> None:
+    spread = dict.fromkeys(("industry", "enterprise", "individual", "lawyer", "partner"), 2)
+    tiny = Plan(provinces=3, cities=3, counties=3, townships=3, villages=6, spread=spread)
+    await load_merged(graph, tiny, HASH_KEY, lambda name, rows: None)  # three provinces, unlike the demo's one
+    stored = "MATCH (x:ReportRollup) RETURN x.code AS code, x.sections AS sections ORDER BY code"
+    provinces = await graph.read("MATCH (p:Jurisdiction {level: 'PROVINCE'}) RETURN count(p) AS n")
+    one_at_a_time = await rebuild_rollups(graph)
+    before = await graph.read(stored)
+
+    at_once = await rebuild_rollups(graph, concurrency=3)
+
+    assert provinces[0]["n"] >= 3
+    assert at_once == one_at_a_time == len(before)
+    assert await graph.read(stored) == before

@@ -68,18 +68,36 @@ async def usable_rollup(graph: Graph, *, code: str, level: str, period: Period) 
     return Rollup(stored.built_at, stored.sections)
 
 
-async def rebuild_rollups(graph: Graph) -> int:
-    """Rebuild every province's rollups for today's default period; returns how many divisions were written."""
+BULK_CONCURRENCY = 2
+"""Provinces built at once after a bulk load and by `mediation-registry rollup`."""
+
+
+async def rebuild_rollups(graph: Graph, *, concurrency: int = 1) -> int:
+    """Rebuild every province's rollups for today's default period; returns how many divisions were written.
+
+    `concurrency` provinces are built at once (each in its own transactions): the graph server runs one
+    statement on one core, so a bulk load, with nothing else to serve, builds two at once on two cores; the
+    service's periodic rebuild keeps to one, leaving the other core to requests."""
     period = default_period()
     built_at = clock.now()
     training, minimums = training_rules(), staffing_table()
     kinds = sorted(kind.value for kind in PEOPLES_COMMITTEES)
+    waiting = list(reversed(await provinces(graph)))
     written = 0
-    for province in await provinces(graph):
-        written += await build_province(
-            graph, province=province, period=period, training=training, minimums=minimums, kinds=kinds,
-            members=(MIN_MEMBERS, MAX_MEMBERS), built_at=built_at,
-        )
+
+    async def builder() -> None:
+        nonlocal written
+        while waiting:
+            province = waiting.pop()
+            count = await build_province(
+                graph, province=province, period=period, training=training, minimums=minimums, kinds=kinds,
+                members=(MIN_MEMBERS, MAX_MEMBERS), built_at=built_at,
+            )
+            written += count  # not `written += await ...`, which reads `written` before the await
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(max(1, concurrency)):
+            group.create_task(builder())
     return written
 
 
