@@ -40,6 +40,8 @@ from schema.core.endpoint import RegistryGraphQL
 from schema.core.unavailable import GraphUnavailableResponse
 from seed.clients import announcement, demo_clients, graph_is_empty
 from seed.demo import load_demo
+from web.console import console
+from web.routes import web_routes
 
 __all__ = ["GraphConnection", "Settings", "connect", "create_app", "graph_server", "main"]
 """The composition root's names that bench/registry.py relies on (with `main`, the console script)."""
@@ -207,7 +209,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
         graph,
         hash_key=settings.hash_key(),
         introspection=settings.introspection,
-        graphiql=settings.graphiql,
+        console=console if settings.graphiql else None,
         allow_get_queries=settings.allow_get_queries,
     )
     graphql = BearerAuthentication(GraphQLBody(endpoint, max_bytes=settings.max_body_bytes), validator=validator, limiter=limiter)
@@ -222,6 +224,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             Route("/audit/checkpoints/{seq:int}", audit_checkpoint),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *web_routes(endpoint, console=settings.graphiql),
         ],
         middleware=[
             Middleware(RequestLog),
