@@ -11,13 +11,13 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from web.caching import PAGE_CACHE, cached
-from web.labels import label, text
+from web.labels import ENUMS, label, text
 
 Lang = Literal["zh", "en"]
 
 HTML = "text/html; charset=utf-8"
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-TEMPLATES.env.globals.update(label=label)
+TEMPLATES.env.globals.update(label=label, enums=ENUMS)
 
 
 def language(request: Request) -> Lang:
