@@ -40,7 +40,9 @@ from schema.core.endpoint import RegistryGraphQL
 from schema.core.unavailable import GraphUnavailableResponse
 from seed.clients import announcement, demo_clients, graph_is_empty
 from seed.demo import load_demo
+from web.caching import IMMUTABLE_CACHE, cached
 from web.console import console
+from web.printing import pdf_route
 from web.routes import web_routes
 
 __all__ = ["GraphConnection", "Settings", "connect", "create_app", "graph_server", "main"]
@@ -182,16 +184,18 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
         return JSONResponse({"status": "ready", "graph": graph.health.describe()})
 
     async def published_list(request: Request) -> Response:
-        """A court's published invited list for notice boards and websites, as CSV or JSON."""
+        """A court's published invited list for notice boards and websites, as CSV or JSON; a version never
+        changes, so it is cached for good (the PDF is web/printing.py's)."""
         court, version, form = request.path_params["court"], request.path_params["version"], request.path_params["format"]
         if form == "csv":
             text = await published_csv(graph, court=court, version=version)
             if text is not None:
-                return Response(text, media_type="text/csv; charset=utf-8")
+                return cached(request, text.encode("utf-8"), media_type="text/csv; charset=utf-8", cache_control=IMMUTABLE_CACHE)
         elif form == "json":
             payload = await published_json(graph, court=court, version=version)
             if payload is not None:
-                return JSONResponse(payload)
+                body = bytes(JSONResponse(payload).body)
+                return cached(request, body, media_type="application/json", cache_control=IMMUTABLE_CACHE)
         return JSONResponse({"error": "no such published list"}, status_code=404)
 
     async def audit_checkpoint(request: Request) -> Response:
@@ -219,6 +223,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *oauth_routes(config, graph, denials),
             upload_route(roster_upload(graph, settings.hash_key()), middleware=[bearer], max_bytes=settings.max_import_bytes),
+            pdf_route(endpoint),
             Route("/courts/{court}/invited-list/{version:int}.{format}", published_list),
             Route("/audit/checkpoints/latest", audit_checkpoint),
             Route("/audit/checkpoints/{seq:int}", audit_checkpoint),
