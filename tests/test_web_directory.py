@@ -159,4 +159,4 @@ async def test_unknown_records_are_404_and_a_bad_cursor_is_400(demo: Graph, clie
     cursor = await client.get("/directory/mediators", params={"after": "not-a-cursor"})
 
     assert (mediator.status_code, court.status_code, cursor.status_code) == (404, 404, 400)
-    assert "未找到" in texts(mediator)
+    assert "未找到" in texts(mediator) and "无法查询" in texts(cursor)

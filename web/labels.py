@@ -80,6 +80,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "print_pdf": ("打印（PDF）", "Print (PDF)"),
     "not_found": ("未找到", "Not found"),
     "not_found_text": ("没有这条记录，或它不公开。", "There is no such record, or it is not public."),
+    "bad_request": ("无法查询", "Cannot search"),
+    "bad_request_text": (
+        "这个查询的参数无效，请从第一页重新开始。", "The search's parameters are not valid; start again from the first page."
+    ),
     "entries": ("名单", "Entries"),
     "mediator": ("调解员", "Mediator"),
     "organization": ("调解组织", "Organization"),

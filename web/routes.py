@@ -23,14 +23,14 @@ log = logging.getLogger("registry.web")
 
 
 def refusing(handler: Handler) -> Handler:
-    """A page whose query the API refused (a cursor or an id it cannot read) answers 400 with a page, not 500."""
+    """A page whose query the API refused (a cursor it cannot read) answers 400 with a page, not 500."""
 
     async def run(request: Request) -> Response:
         try:
             return await handler(request)
         except PublicQueryFailed as error:
             log.warning("public page refused: %s", error)
-            return page(request, "not_found.html", status_code=400)
+            return page(request, "not_found.html", status_code=400, heading="bad_request", message="bad_request_text")
 
     return run
 
