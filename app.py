@@ -41,6 +41,10 @@ from schema.core.endpoint import RegistryGraphQL
 from schema.core.unavailable import GraphUnavailableResponse
 from seed.clients import announcement, demo_clients, graph_is_empty
 from seed.demo import load_demo
+from web.caching import IMMUTABLE_CACHE, cached
+from web.console import console
+from web.printing import pdf_route
+from web.routes import web_routes
 
 __all__ = ["GraphConnection", "Settings", "connect", "create_app", "graph_server", "main", "worker_app"]
 """The composition root's names that bench/registry.py relies on (with `main`, the console script)."""
@@ -187,16 +191,18 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
         return JSONResponse({"status": "ready", "graph": graph.health.describe()})
 
     async def published_list(request: Request) -> Response:
-        """A court's published invited list for notice boards and websites, as CSV or JSON."""
+        """A court's published invited list for notice boards and websites, as CSV or JSON; a version never
+        changes, so it is cached for good (the PDF is web/printing.py's)."""
         court, version, form = request.path_params["court"], request.path_params["version"], request.path_params["format"]
         if form == "csv":
             text = await published_csv(graph, court=court, version=version)
             if text is not None:
-                return Response(text, media_type="text/csv; charset=utf-8")
+                return cached(request, text.encode("utf-8"), media_type="text/csv; charset=utf-8", cache_control=IMMUTABLE_CACHE)
         elif form == "json":
             payload = await published_json(graph, court=court, version=version)
             if payload is not None:
-                return JSONResponse(payload)
+                body = bytes(JSONResponse(payload).body)
+                return cached(request, body, media_type="application/json", cache_control=IMMUTABLE_CACHE)
         return JSONResponse({"error": "no such published list"}, status_code=404)
 
     async def audit_checkpoint(request: Request) -> Response:
@@ -214,7 +220,7 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
         graph,
         hash_key=settings.hash_key(),
         introspection=settings.introspection,
-        graphiql=settings.graphiql,
+        console=console if settings.graphiql else None,
         allow_get_queries=settings.allow_get_queries,
     )
     graphql = BearerAuthentication(GraphQLBody(endpoint, max_bytes=settings.max_body_bytes), validator=validator, limiter=limiter)
@@ -224,11 +230,13 @@ def create_app(settings: Settings, *, graph: Graph, embedded: EmbeddedProcess | 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *oauth_routes(config, graph, denials),
             upload_route(roster_upload(graph, settings.hash_key()), middleware=[bearer], max_bytes=settings.max_import_bytes),
+            pdf_route(endpoint),
             Route("/courts/{court}/invited-list/{version:int}.{format}", published_list),
             Route("/audit/checkpoints/latest", audit_checkpoint),
             Route("/audit/checkpoints/{seq:int}", audit_checkpoint),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *web_routes(endpoint, console=settings.graphiql),
         ],
         middleware=[
             Middleware(RequestLog),

@@ -60,6 +60,7 @@ FORBIDDEN = {
     "resolvers": {"strawberry", "schema", "neo4j", "seed", "app", "cli"},
     "schema": {"neo4j", "graph", "seed", "app", "cli"},
     "seed": {"strawberry", "schema", "neo4j", "app", "cli"},
+    "web": {"strawberry", "resolvers", "graph", "neo4j", "seed", "app", "cli"},
 }
 
 
