@@ -13,6 +13,7 @@ import pytest
 
 from graph.core.driver import Graph
 from graph.core.viewer import Viewer
+from graph.directory import listing
 from resolvers.core.errors import InputError
 from resolvers.grades.grading import (
     SCHEME_DIR,
@@ -107,6 +108,8 @@ async def given_guangdong(graph: Graph) -> None:
         " CREATE (:Organization {id: 'org-th', name: '天河区人民调解委员会', kind: 'TOWNSHIP_COMMITTEE'})-[:LOCATED_IN]->(k)"
         " CREATE (:Agency:Court {id: 'court-th', name: '天河区人民法院', kind: 'COURT', level: 'BASIC'})"
     )
+    # the directory keys every write keeps (graph/directory/listing.py): the viewer policy reads them
+    await graph.write_work(lambda tx: listing.refresh(graph, tx, organizations=["org-th"]))
 
 
 async def given_mediator(

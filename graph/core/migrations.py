@@ -197,6 +197,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX membership_request_state IF NOT EXISTS FOR (n:MembershipRequest) ON (n.state)",
         ),
     ),
+    Migration(
+        15,
+        "agencies, notices and list versions: an id index for each kind of agency, so that a lookup written with the kind's label"
+        " seeks rather than scans every court (the Agency constraint serves only `(:Agency {id})`)",
+        (
+            "CREATE INDEX court_id IF NOT EXISTS FOR (n:Court) ON (n.id)",
+            "CREATE INDEX judicial_bureau_id IF NOT EXISTS FOR (n:JudicialBureau) ON (n.id)",
+            "CREATE INDEX partner_agency_id IF NOT EXISTS FOR (n:PartnerAgency) ON (n.id)",
+            "CREATE INDEX platform_admin_id IF NOT EXISTS FOR (n:PlatformAdmin) ON (n.id)",
+            "CREATE INDEX notice_id IF NOT EXISTS FOR (n:Notice) ON (n.id)",
+            "CREATE INDEX invited_list_version_id IF NOT EXISTS FOR (n:InvitedListVersion) ON (n.id)",
+        ),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -269,7 +269,7 @@ async def list_version(graph: Graph, *, court: str, version: int) -> Row | None:
 async def version_by_id(graph: Graph, *, id: str) -> Row | None:
     """A published version found by its id (a replayed publication returns the id it made first)."""
     rows = await graph.read(
-        "MATCH (:Court)-[:PUBLISHED]->(n:InvitedListVersion {id: $id}) RETURN n {.id, .version, .digest} AS props",
+        "MATCH (n:InvitedListVersion {id: $id})<-[:PUBLISHED]-(:Court) RETURN n {.id, .version, .digest} AS props",
         id=id,
     )
     return rows[0]["props"] if rows else None

@@ -135,7 +135,7 @@ async def assessments_of_mediators(
 async def assessment_by_id(graph: Graph, *, id: str, viewer: Viewer) -> AssessmentRecord | None:
     """None when unknown or when the viewer does not see the mediator in full."""
     rows = await graph.read(
-        "MATCH (n:Mediator)-[:ASSESSED]->(a:GradeAssessment {id: $id}) WHERE " + MEDIATOR_IN_FULL +
+        "MATCH (a:GradeAssessment {id: $id})<-[:ASSESSED]-(n:Mediator) WHERE " + MEDIATOR_IN_FULL +
         " RETURN " + _RECORD + " AS assessment",
         id=id,
         **viewer.params(),
@@ -173,7 +173,7 @@ async def assessment_state(graph: Graph, tx: Tx, *, id: str, viewer: Viewer) -> 
     """The stored properties, the mediator's id and whether the writer reaches one of its organizations."""
     rows = await graph.rows(
         tx,
-        "MATCH (m:Mediator)-[:ASSESSED]->(a:GradeAssessment {id: $id})"
+        "MATCH (a:GradeAssessment {id: $id})<-[:ASSESSED]-(m:Mediator)"
         " OPTIONAL MATCH (m)-[:MEMBER_OF]->(:Organization)-[:LOCATED_IN]->(j:Jurisdiction)"
         " WITH m, a, collect(" + IN_REACH + ") AS reach"
         " RETURN a {.*} AS props, m.id AS mediator, $vNational OR any(r IN reach WHERE r) AS allowed",

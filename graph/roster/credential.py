@@ -78,7 +78,7 @@ async def create_credential(
 async def credential_holder(graph: Graph, tx: AsyncManagedTransaction, *, id: str) -> Row | None:
     """The credential's properties and its holder's id."""
     rows = await graph.rows(
-        tx, "MATCH (m:Mediator)-[:HOLDS]->(c:Credential {id: $id}) RETURN c {.*} AS props, m.id AS mediator", id=id
+        tx, "MATCH (c:Credential {id: $id})<-[:HOLDS]-(m:Mediator) RETURN c {.*} AS props, m.id AS mediator", id=id
     )
     return rows[0] if rows else None
 
