@@ -8,26 +8,26 @@ from typing import Any
 import pytest
 
 from graph.core.driver import Graph
-from seed.demo import PLATFORM_ADMIN, demo_roster
-from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
-
-ROSTER = demo_roster(HASH_KEY)
-WUHOU_ORG = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区医疗纠纷人民调解委员会")
-LABOUR_ORG = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区劳动争议人民调解委员会")
-WUHOU_MEDIATOR = next(
-    m for m in ROSTER.mediators
-    if any(s["mediator"] == m["id"] and s["organization"] == WUHOU_ORG["id"] for s in ROSTER.memberships)
+from seed.demo import PLATFORM_ADMIN
+from tests.conftest import AsAgency, GraphQLClient
+from tests.helpers.agencies import (
+    ACFTU,
+    CHENGDU_BUREAU,
+    PBOC,
+    PHONE,
+    ROSTER,
+    WUHOU_BUREAU,
+    WUHOU_COURT,
+    WUHOU_MEDIATOR,
+    WUHOU_ORG,
+    YUCHENG_BUREAU,
+    caller,
 )
+
+LABOUR_ORG = next(r for r in ROSTER.organizations if r["props"]["name"] == "成都市武侯区劳动争议人民调解委员会")
 ANONYMOUS = None
-WUHOU_BUREAU, YUCHENG_BUREAU, CHENGDU_BUREAU = "成都市武侯区司法局", "雅安市雨城区司法局", "成都市司法局"
-WUHOU_COURT, ACFTU, PBOC = "成都市武侯区人民法院", "中华全国总工会", "中国人民银行"
 
 FILING_NO = "query($id: ID!) { organization(id: $id) { name filingNo } }"
-PHONE = "query($id: ID!) { mediator(id: $id) { name phone identityMasked } }"
-
-
-async def caller(as_agency: AsAgency, gql: GraphQLClient, agency: str | None, scopes: str) -> GraphQLClient:
-    return gql if agency is None else await as_agency(agency, scopes)
 
 
 async def graph_size(graph: Graph) -> list[dict[str, Any]]:

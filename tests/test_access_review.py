@@ -18,7 +18,7 @@ from graph.core.driver import Graph
 from seed.demo import PLATFORM_ADMIN, demo_roster
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
-from tests.test_filing import FILE_MEDIATOR, person
+from tests.helpers.filing import FILE_MEDIATOR, person
 
 ROSTER = demo_roster(HASH_KEY)
 TODAY = clock.today()

@@ -11,8 +11,8 @@ from neo4j.exceptions import Neo4jError
 
 from graph.core.driver import ENTITY_NOT_FOUND, VANISHED_RETRIES, Graph, GraphError
 from tests.conftest import AsAgency
-from tests.test_filing import AMEND_MEDIATOR, FILE_MEDIATOR, events, person
-from tests.test_roster_rules import WRITE, WUHOU, filed_committee_of
+from tests.helpers.filing import AMEND_MEDIATOR, FILE_MEDIATOR, events, person
+from tests.helpers.roster import WRITE, WUHOU, filed_committee_of
 
 WRITERS = 6
 ROUNDS = 3

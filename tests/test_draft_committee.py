@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from graph.core.driver import Graph
 from tests.conftest import AsAgency, GraphQLClient
-from tests.test_filing import COMPLETE, FILE_MEDIATOR, TERM, WRITE, WUHOU, committee, draft_with_members, events, person
+from tests.helpers.filing import COMPLETE, FILE_MEDIATOR, TERM, WRITE, WUHOU, committee, draft_with_members, events, person
 
 TOWNSHIP = "510107005000"
 """The township of `committee()`'s community (510107005001), as a 12-digit division code."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from graph.core.driver import Graph
 from graph.core.viewer import Viewer
 from resolvers.core.errors import InputError
 from resolvers.grades.grading import (
-    SCHEME_DIR,
     SCHEMES,
     Criterion,
     SchemeFileError,
@@ -27,6 +25,7 @@ from resolvers.grades.grading import (
 from resolvers.grades.training import mediators_below_training_hours, training_status
 from seed.demo import demo_roster
 from tests.conftest import HASH_KEY, GraphQLClient, token_for
+from tests.helpers.grades import copy_schemes, demo_hours, demo_wuhou
 
 NATIONAL = Viewer(roster=True, national=True)
 WUHOU = Viewer(roster=True, jurisdiction="510107")
@@ -49,12 +48,6 @@ def test_scheme_files_load_and_provinces_choose_them() -> None:
     assert (fourth.min_years_of_service, fourth.min_cases, fourth.max_oral_share, fourth.min_success_rate) == (2, 50, 0.3, 0.85)
     assert fourth.no_criminal_escalation is True
     assert SCHEMES["national"].training.annual_hours == 20
-
-
-def copy_schemes(tmp_path: Path) -> Path:
-    for path in SCHEME_DIR.glob("*.json"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
 
 
 @pytest.mark.parametrize(
@@ -271,24 +264,6 @@ async def test_bulk_assessment_equals_the_per_mediator_results(demo: Graph) -> N
     assert report.counts == expected_counts and report.ungraded == list(singles.values()).count(None)
     assert expected_counts["二级"] >= 1 and expected_counts["三级"] >= 1
     assert [(a.name, a.mediator_id) for a in pages] == sorted((a.name, a.mediator_id) for a in pages)
-
-
-def demo_hours(year: int) -> dict[str, float]:
-    roster = demo_roster(HASH_KEY)
-    hours = {m["id"]: 0.0 for m in roster.mediators}
-    for course in roster.trainings:
-        if course["props"]["heldOn"].year == year:
-            for mediator in course["attendees"]:
-                hours[mediator] += course["props"]["hours"]
-    return hours
-
-
-def demo_wuhou() -> dict[str, str]:
-    """Mediators of organizations inside Wuhou district, by id, with their names."""
-    roster = demo_roster(HASH_KEY)
-    inside = {o["id"] for o in roster.organizations if o["jurisdiction"].startswith("510107")}
-    names = {m["id"]: m["props"]["name"] for m in roster.mediators}
-    return {m["mediator"]: names[m["mediator"]] for m in roster.memberships if m["organization"] in inside}
 
 
 async def test_training_status_matches_the_demo_roster(demo: Graph) -> None:

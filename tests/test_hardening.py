@@ -7,16 +7,15 @@ Every abusive operation is refused with a clear error before any statement reach
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 import pytest
 from strawberry.extensions.validation_cache import _get_validate_cache
 
-from app import Settings, create_app
+from app import Settings
 from auth.clients import create_client
 from auth.scopes import parse_scopes
 from graph.core.driver import Graph
@@ -24,6 +23,7 @@ from schema.core.build import DOCUMENT_CACHE, MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from schema.core.limits import MAX_DIRECTIVES, MAX_REPEATS, CostLimit
 from seed.roster import stable_id
 from tests.conftest import ISSUER, AsAgency, GraphQLClient, token_for
+from tests.helpers.serving import post, serving
 from tests.oauth_app import basic
 
 BUREAU = "成都市武侯区司法局"
@@ -33,19 +33,6 @@ COUNT = "{ organizations { totalCount } }"
 """An operation that reads the graph: refusing it must leave `round_trips` at 0."""
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-@contextlib.asynccontextmanager
-async def serving(graph: Graph, settings: Settings, **changes: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on an app of its own, built with `changes` to the test settings."""
-    app = create_app(settings.model_copy(update=changes), graph=graph)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=ISSUER) as http:
-        yield http
-
-
-async def post(http: httpx.AsyncClient, query: str, *, token: str | None = None, **body: Any) -> httpx.Response:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    return await http.post("/graphql", json={"query": query, **body}, headers=headers)
 
 
 def refused(response: httpx.Response, code: str = VALIDATION) -> list[str]:

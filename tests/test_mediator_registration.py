@@ -13,7 +13,7 @@ from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.core.identifiers import resident_id_check_character
 from tests.conftest import AsAgency, GraphQLClient
-from tests.test_registration import (
+from tests.helpers.registration import (
     ACFTU,
     APPROVE,
     DECIDE,

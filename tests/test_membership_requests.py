@@ -13,7 +13,7 @@ import pytest
 from graph.core.driver import Graph
 from seed.demo import demo_roster
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
-from tests.test_filing import AMEND_MEDIATOR, FILE_MEDIATOR, PROBLEM, TERM, person
+from tests.helpers.filing import AMEND_MEDIATOR, FILE_MEDIATOR, PROBLEM, TERM, person
 
 ROSTER = demo_roster(HASH_KEY)
 WUHOU, SHUANGLIU, YUCHENG = "成都市武侯区司法局", "成都市双流区司法局", "雅安市雨城区司法局"

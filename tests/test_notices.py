@@ -8,7 +8,7 @@ from typing import Any
 from graph.core.driver import Graph, Tx
 from graph.roster.filing import notify_membership_change
 from tests.conftest import AsAgency
-from tests.test_registration import REGISTER, register_org
+from tests.helpers.registration import REGISTER, register_org
 
 WUHOU_COURT, YUCHENG_COURT = "成都市武侯区人民法院", "雅安市雨城区人民法院"
 WUHOU_BUREAU, ACFTU = "成都市武侯区司法局", "中华全国总工会"

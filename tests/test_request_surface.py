@@ -16,7 +16,7 @@ from schema.core.body import MAX_BODY_BYTES, MAX_JSON_DEPTH
 from schema.core.limits import MAX_REPRESENTATIONS
 from seed.roster import stable_id
 from tests.conftest import token_for
-from tests.test_hardening import post, serving
+from tests.helpers.serving import post, serving
 
 JSON = {"content-type": "application/json"}
 WIDE_QUERY = "organizations(first: 100) { edges { node { members { mediator { memberships { organization { name } } } } } } }"

@@ -17,8 +17,7 @@ from graph.reports.jurisdiction import NUMBER_READABLE
 from resolvers.reports.rollup import rebuild_rollups, refresh_rollups
 from seed.demo import PLATFORM_ADMIN as PLATFORM
 from tests.conftest import AsAgency
-from tests.report_expectations import Case, Demo
-from tests.test_reports import (
+from tests.helpers.reports import (
     CHENGDU_COURT,
     JURISDICTION_REPORT,
     READ,
@@ -29,6 +28,7 @@ from tests.test_reports import (
     report,
     store_cases,
 )
+from tests.report_expectations import Case, Demo
 
 TODAY = clock.today()
 CHENGDU_BUREAU = "成都市司法局"

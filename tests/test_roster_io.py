@@ -16,64 +16,37 @@ from app import Settings, create_app
 from auth import rate_limiter, token_validator
 from auth.middleware import BearerAuthentication
 from auth.upload import ImportRefused, cli_importer, upload_route
-from graph.core import clock
 from graph.core.driver import Graph
 from graph.roster.bulk import natural_id
 from graph.roster.filing import record_filing
 from resolvers.audit.trail import verify_audit
-from resolvers.core.identifiers import identity_hash, resident_id_check_character
+from resolvers.core.identifiers import identity_hash
 from resolvers.roster.export import export_roster_file, exported_rows
-from resolvers.roster.file import BadRow, RosterFormat, write_rows
-from resolvers.roster.importer import ImportReport, import_roster_file, roster_upload
+from resolvers.roster.file import BadRow
+from resolvers.roster.importer import ImportReport, roster_upload
 from seed.demo import demo_roster
-from seed.roster import Roster, load_roster, stable_id
+from seed.roster import stable_id
 from tests.conftest import HASH_KEY, ISSUER, token_for
+from tests.helpers.roster_files import (
+    JINLI,
+    SINCE,
+    TODAY,
+    UNTIL,
+    WUHOU,
+    YULIN,
+    committee,
+    csv_text,
+    identity,
+    import_as,
+    roster_file,
+    skeleton,
+)
 
-WUHOU, YUCHENG = "成都市武侯区司法局", "雅安市雨城区司法局"
-WUHOU_BUREAU = stable_id("agency", WUHOU)
-YULIN, JINLI = "510107005001", "510107001006"  # two residents' committees' communities in Wuhou
-TODAY = clock.today()
-SINCE, UNTIL = datetime.date(TODAY.year, 1, 1), datetime.date(TODAY.year + 2, 12, 31)  # a 3-year term
 FORMATS = [".csv", ".ndjson"]
 
 
 class Interrupted(Exception):
     """Stands for the process being killed between two batches."""
-
-
-def identity(serial: int, *, female: bool = False) -> str:
-    body = f"510107198001{serial % 28 + 1:02d}{2 * (serial // 28) + (0 if female else 1):03d}"
-    return body + resident_id_check_character(body)
-
-
-def committee(
-    key: str, *, members: int = 3, first: int = 1, jurisdiction: str = YULIN, **extra: Any
-) -> list[dict[str, Any]]:
-    """A residents' committee with a full-time chair, a woman, and `members` members serving SINCE..UNTIL."""
-    rows: list[dict[str, Any]] = [
-        {"record": "organization", "organization_key": key, "name": f"{key}社区人民调解委员会",
-         "kind": "RESIDENTS_COMMITTEE", "jurisdiction": jurisdiction, "sectors": ["FAMILY", "NEIGHBOURHOOD"], **extra}
-    ]
-    for seat in range(members):
-        number = identity(first + seat, female=seat == 1)
-        rows.append({"record": "mediator", "identity_number": number, "name": f"调解员{first + seat}",
-                     "employment": "FULL_TIME" if seat == 0 else "PART_TIME", "languages": ["zh"]})
-        rows.append({"record": "membership", "organization_key": key, "identity_number": number,
-                     "role": "CHAIR" if seat == 0 else "MEMBER", "since": SINCE, "until": UNTIL})
-    return rows
-
-
-def roster_file(folder: Path, rows: list[dict[str, Any]], suffix: str = ".csv", name: str = "roster") -> Path:
-    path = folder / f"{name}{suffix}"
-    with path.open("w", encoding="utf-8", newline="") as out:
-        write_rows(rows, out, RosterFormat.for_path(path))
-    return path
-
-
-async def skeleton(graph: Graph) -> None:
-    """The demo's divisions and agencies, and no roster."""
-    demo = demo_roster(HASH_KEY)
-    await load_roster(graph, Roster(jurisdictions=demo.jurisdictions, agencies=demo.agencies))
 
 
 async def counts(graph: Graph, *, audit: bool = True) -> Counter[str]:
@@ -85,11 +58,6 @@ async def counts(graph: Graph, *, audit: bool = True) -> Counter[str]:
     if not audit:
         del found["AuditEvent"], found["ABOUT"]
     return found
-
-
-async def import_as(graph: Graph, path: Path, agency: str | None = WUHOU_BUREAU, **options: Any) -> ImportReport:
-    importer = await cli_importer(graph, agency_id=agency)
-    return await import_roster_file(graph, path, hash_key=HASH_KEY, importer=importer, **options)
 
 
 async def operations(graph: Graph, entity: str) -> list[str]:
@@ -431,10 +399,6 @@ async def test_a_filing_number_held_by_another_organization_is_a_bad_row(graph: 
 def http(client: httpx.AsyncClient) -> httpx.AsyncClient:
     """The app as app.py builds it, with the upload route behind the bearer middleware."""
     return client
-
-
-def csv_text(rows: list[dict[str, Any]], tmp_path: Path) -> bytes:
-    return roster_file(tmp_path, rows).read_bytes()
 
 
 @pytest.mark.parametrize("agency", [WUHOU, "调解名册平台管理中心"])

@@ -15,7 +15,7 @@ from resolvers.audit.trail import verify_audit
 from resolvers.core.identifiers import identity_hash
 from resolvers.roster.importer import ImportReport
 from tests.conftest import HASH_KEY
-from tests.test_roster_io import JINLI, UNTIL, YULIN, committee, identity, import_as, roster_file, skeleton
+from tests.helpers.roster_files import JINLI, UNTIL, YULIN, committee, identity, import_as, roster_file, skeleton
 
 
 async def everything(graph: Graph) -> tuple[list[str], list[str]]:

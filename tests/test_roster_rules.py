@@ -23,7 +23,7 @@ from resolvers.core.identifiers import identity_hash
 from seed.demo import demo_roster
 from seed.roster import Roster, division, load_roster, stable_id
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
-from tests.test_filing import (
+from tests.helpers.filing import (
     AMEND_MEDIATOR,
     COMPLETE,
     DEREGISTER,
@@ -32,19 +32,16 @@ from tests.test_filing import (
     MEDIATOR_PAYLOAD,
     TERM,
     committee,
-    draft_with_members,
     events,
-    members_by_role,
     person,
     size,
 )
-from tests.test_roster_io import committee as roster_committee
-from tests.test_roster_io import identity as roster_identity
-from tests.test_roster_io import roster_file, skeleton
+from tests.helpers.roster import WRITE, WUHOU, YUCHENG, filed_committee_of
+from tests.helpers.roster_files import committee as roster_committee
+from tests.helpers.roster_files import identity as roster_identity
+from tests.helpers.roster_files import roster_file, skeleton
 
 ROSTER = demo_roster(HASH_KEY)
-WUHOU, YUCHENG = "成都市武侯区司法局", "雅安市雨城区司法局"
-WRITE = "roster:write roster:read"
 TODAY = clock.today()
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,14 +76,6 @@ async def snapshot(graph: Graph) -> tuple[list[dict[str, Any]], int]:
 
 def demo_organization(name: str) -> dict[str, Any]:
     return next(row for row in ROSTER.organizations if row["props"]["name"] == name)
-
-
-async def filed_committee_of(bureau: GraphQLClient, count: int) -> tuple[str, list[dict[str, Any]]]:
-    """A FILED residents' committee of `count` full-time members (the chair, a woman, first) with their versions."""
-    org_id = await draft_with_members(bureau, count)
-    body = await bureau(COMPLETE, id=org_id, version=1)
-    assert body["data"]["completeFiling"]["__typename"] == "OrganizationSaved", body
-    return org_id, await members_by_role(bureau, org_id)
 
 
 async def status_of(graph: Graph, mediator_id: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from graph.grades.training import trainings_of_mediators
 from resolvers.grades.grading import SCHEMES, SchemeFileError, load_schemes
 from resolvers.grades.training import mediators_below_training_hours, training_status
 from tests.conftest import AsAgency
-from tests.test_grades import copy_schemes, demo_hours, demo_wuhou
+from tests.helpers.grades import copy_schemes, demo_hours, demo_wuhou
 
 NATIONAL = Viewer(roster=True, national=True)
 WUHOU = "成都市武侯区司法局"

@@ -26,8 +26,7 @@ from graphql import (
 )
 
 from graph.core.driver import Graph
-from tests.conftest import AsAgency, token_for
-from tests.cross_agency_objects import (
+from tests.access.mutations.cross_agency_objects import (
     FILED_BY_YUCHENG,
     FOREIGN_AGENCY,
     ROSTER,
@@ -37,22 +36,19 @@ from tests.cross_agency_objects import (
     made_by_owners,
     owner_client,
 )
-from tests.test_access import ACFTU, WUHOU_BUREAU, WUHOU_COURT
-from tests.test_filing import identity
-from tests.test_mutation_access import (
+from tests.conftest import AsAgency, token_for
+from tests.helpers.agencies import ACFTU, WUHOU_BUREAU, WUHOU_COURT
+from tests.helpers.filing import identity
+from tests.helpers.mutations import (
     MUTATION,
     MUTATIONS,
-    demo_once,
     dummy,
     graph_size,
     is_required,
     required_scope,
     writer_for,
 )
-from tests.test_roster_io import SINCE, UNTIL, roster_file
-
-__all__ = ["demo_once"]  # the module-scoped demo, shared with test_mutation_access
-
+from tests.helpers.roster_files import SINCE, UNTIL, roster_file
 
 Held = dict[str, tuple[str | None, str]]
 
@@ -64,12 +60,6 @@ async def held(demo_once: Graph, tmp_path_factory: pytest.TempPathFactory) -> He
     async with owner_client(demo_once, tmp_path_factory.mktemp("owners")) as http:
         made = await made_by_owners(http, demo_once)
     return in_demo | {kind: (None, id) for kind, id in made.items()}
-
-
-@pytest.fixture
-def graph(demo_once: Graph) -> Graph:
-    demo_once.round_trips.count = 0
-    return demo_once
 
 
 def id_paths(kind: GraphQLInputType, path: tuple[str, ...]) -> list[tuple[str, ...]]:

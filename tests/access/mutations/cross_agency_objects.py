@@ -19,8 +19,8 @@ from graph.core import clock
 from graph.core.driver import Graph
 from seed.demo import demo_roster
 from tests.conftest import HASH_KEY, ISSUER, GraphQLClient, token_for
-from tests.test_access import ACFTU, PBOC, WUHOU_BUREAU, WUHOU_COURT, YUCHENG_BUREAU
-from tests.test_filing import identity
+from tests.helpers.agencies import ACFTU, PBOC, WUHOU_BUREAU, WUHOU_COURT, YUCHENG_BUREAU
+from tests.helpers.filing import identity
 
 YUCHENG_COURT = "雅安市雨城区人民法院"
 FOREIGN_AGENCY = {WUHOU_BUREAU: YUCHENG_BUREAU, WUHOU_COURT: YUCHENG_COURT, ACFTU: PBOC}

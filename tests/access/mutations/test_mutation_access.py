@@ -12,167 +12,44 @@ import hashlib
 import hmac
 import json
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 from graphql import (
-    GraphQLArgument,
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLInputField,
-    GraphQLInputObjectType,
-    GraphQLInputType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLScalarType,
     parse,
     validate,
 )
-from graphql.pyutils import Undefined
 from joserfc.jwk import ECKey
-from strawberry.permission import PermissionExtension
 
 from app import Settings
 from auth import key_store
-from auth.scopes import AGENCY_KINDS, Scope
+from auth.scopes import Scope
 from graph.core.driver import Graph
-from graph.core.vocabulary import AgencyKind
 from schema.core.build import build_schema
-from schema.core.permissions import HasScope
-from seed.demo import PLATFORM_ADMIN, load_demo
-from tests.conftest import HASH_KEY, AsAgency, GraphQLClient, token_for
-from tests.oauth_app import b64, sign, unverified
-from tests.test_access import (
-    ACFTU,
+from tests.conftest import AsAgency, GraphQLClient, token_for
+from tests.helpers.agencies import (
     PHONE,
     WUHOU_BUREAU,
-    WUHOU_COURT,
     WUHOU_MEDIATOR,
     YUCHENG_BUREAU,
     caller,
 )
+from tests.helpers.mutations import (
+    MUTATION,
+    MUTATIONS,
+    graph_size,
+    operation,
+    required_scope,
+    writer_for,
+)
+from tests.oauth_app import b64, sign, unverified
 
-
-def mutation_type() -> GraphQLObjectType:
-    """The Mutation type of the schema the app serves, walked at collection time: a new mutation is covered."""
-    kind = build_schema()._schema.mutation_type
-    assert kind is not None
-    return kind
-
-
-MUTATION = mutation_type()
-MUTATIONS = sorted(MUTATION.fields)
-
-AGENCY_OF_KIND: dict[AgencyKind, str] = {
-    AgencyKind.JUDICIAL_BUREAU: WUHOU_BUREAU,
-    AgencyKind.COURT: WUHOU_COURT,
-    AgencyKind.PARTNER_AGENCY: ACFTU,
-    AgencyKind.PLATFORM_ADMIN: PLATFORM_ADMIN,
-}
 """A demo agency of each kind."""
 
 
-def writer_for(name: str) -> str:
-    """A demo agency of the first kind the table beside the scopes (`auth.scopes.AGENCY_KINDS`) lets run `name`."""
-    assert name in AGENCY_KINDS, f"{name} has no agency kinds in auth.scopes.AGENCY_KINDS"
-    return AGENCY_OF_KIND[AGENCY_KINDS[name][0]]
-
-
-SCALARS: dict[str, Any] = {
-    "String": "x",
-    "Int": 1,
-    "Float": 1.0,
-    "Boolean": False,
-    "Date": "2026-01-01",
-    "DateTime": "2026-01-01T00:00:00+00:00",
-    "JSON": {},
-}
-
-
-@pytest.fixture(scope="module")
-async def demo_once(session_graph: Graph) -> Graph:
-    """The demo data, loaded once for this module: its tests write nothing but OAuth clients (or fail)."""
-    await session_graph.write("MATCH (n) WHERE NOT n:Migration DETACH DELETE n")
-    await load_demo(session_graph, hash_key=HASH_KEY)
-    return session_graph
-
-
-@pytest.fixture
-def graph(demo_once: Graph) -> Graph:
-    """Overrides conftest's `graph` (which empties the graph for every test), so `client` serves the demo."""
-    demo_once.round_trips.count = 0
-    return demo_once
-
-
-@pytest.fixture
-def demo(graph: Graph) -> Graph:
-    return graph
-
-
-async def graph_size(graph: Graph) -> dict[str, Any]:
-    """Nodes, edges and the sum of record versions, without OAuth clients (tokens are issued during the tests).
-
-    Three plain reads: `COUNT { ()-->() }` (tests/test_access.py) takes seconds on the embedded server.
-    """
-    nodes = await graph.read("MATCH (n) WHERE NOT n:OAuthClient RETURN count(n) AS nodes")
-    edges = await graph.read("MATCH (a)-[r]->() WHERE NOT a:OAuthClient RETURN count(r) AS edges")
-    versions = await graph.read("MATCH (n) WHERE n.version IS NOT NULL RETURN sum(n.version) AS versions")
-    return nodes[0] | edges[0] | versions[0]
-
-
 # --- building an operation from the schema -----------------------------------------------------------
-
-
-def required_scope(field: GraphQLField) -> Scope | None:
-    """The scope the field's permission extension asks for, from the strawberry definition behind it."""
-    definition = field.extensions["strawberry-definition"]
-    scopes = [
-        permission.scope
-        for extension in definition.extensions
-        if isinstance(extension, PermissionExtension)
-        for permission in extension.permissions
-        if isinstance(permission, HasScope)
-    ]
-    assert len(scopes) <= 1, f"more than one scope: {scopes}"
-    return scopes[0] if scopes else None
-
-
-def is_required(argument: GraphQLArgument | GraphQLInputField) -> bool:
-    return isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
-
-
-def dummy(kind: GraphQLInputType) -> Any:
-    """A value of the type that passes GraphQL coercion: required input fields only, one-element lists."""
-    if isinstance(kind, GraphQLNonNull):
-        return dummy(kind.of_type)
-    if isinstance(kind, GraphQLList):
-        return [dummy(kind.of_type)]
-    if isinstance(kind, GraphQLEnumType):
-        return next(iter(kind.values))
-    if isinstance(kind, GraphQLInputObjectType):
-        return {name: dummy(field.type) for name, field in kind.fields.items() if is_required(field)}
-    assert isinstance(kind, GraphQLScalarType)
-    if kind.name == "ID":
-        return str(uuid.uuid4())
-    if kind.name not in SCALARS:
-        raise LookupError(f"no dummy value for the scalar {kind.name}: add one to SCALARS")
-    return SCALARS[kind.name]
-
-
-def operation(name: str) -> tuple[str, dict[str, Any]]:
-    """`mutation($a: T!, ...) { name(a: $a, ...) { __typename } }` with dummy values for the required arguments."""
-    arguments = {arg: argument for arg, argument in MUTATION.fields[name].args.items() if is_required(argument)}
-    variables = {arg: dummy(argument.type) for arg, argument in arguments.items()}
-    declared = ", ".join(f"${arg}: {argument.type}" for arg, argument in arguments.items())
-    passed = ", ".join(f"{arg}: ${arg}" for arg in arguments)
-    return (
-        f"mutation{f'({declared})' if declared else ''} {{ {name}{f'({passed})' if passed else ''} {{ __typename }} }}",
-        variables,
-    )
 
 
 def codes(body: dict[str, Any]) -> list[str | None]:

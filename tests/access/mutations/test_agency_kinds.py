@@ -16,19 +16,14 @@ from graph.core.driver import Graph
 from graph.core.vocabulary import AgencyKind
 from schema.core.kinds import MissingAgencyKinds, guard_kinds
 from tests.conftest import AsAgency
-from tests.test_mutation_access import (
+from tests.helpers.mutations import (
     AGENCY_OF_KIND,
     MUTATION,
     MUTATIONS,
-    demo,
-    demo_once,
-    graph,
     graph_size,
     operation,
     required_scope,
 )
-
-__all__ = ["demo", "demo_once", "graph"]  # the module's fixtures: the demo data, loaded once
 
 REFUSED = [(name, kind) for name in MUTATIONS for kind in AgencyKind if kind not in AGENCY_KINDS.get(name, ())]
 ALLOWED = [(name, kind) for name in MUTATIONS for kind in AGENCY_KINDS.get(name, ())]
