@@ -6,7 +6,7 @@ from graph.core import clock
 from graph.core.driver import Graph
 from graph.grades.training import merge_trainings
 from seed.roster import stable_id
-from tests.report_expectations import Demo
+from tests.helpers.report_expectations import Demo
 
 TODAY = clock.today()
 

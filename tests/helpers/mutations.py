@@ -75,7 +75,7 @@ SCALARS: dict[str, Any] = {
 async def graph_size(graph: Graph) -> dict[str, Any]:
     """Nodes, edges and the sum of record versions, without OAuth clients (tokens are issued during the tests).
 
-    Three plain reads: `COUNT { ()-->() }` (tests/test_access.py) takes seconds on the embedded server.
+    Three plain reads: `COUNT { ()-->() }` (tests/access/test_access.py) takes seconds on the embedded server.
     """
     nodes = await graph.read("MATCH (n) WHERE NOT n:OAuthClient RETURN count(n) AS nodes")
     edges = await graph.read("MATCH (a)-[r]->() WHERE NOT a:OAuthClient RETURN count(r) AS edges")

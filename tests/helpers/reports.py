@@ -9,7 +9,7 @@ from graph.core import clock
 from graph.core.driver import Graph
 from seed.roster import stable_id
 from tests.conftest import GraphQLClient
-from tests.report_expectations import Case, Demo
+from tests.helpers.report_expectations import Case, Demo
 
 TODAY = clock.today()
 

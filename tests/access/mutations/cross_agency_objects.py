@@ -1,4 +1,4 @@
-"""The objects tests/test_cross_agency.py tries: for every kind of ID a mutation takes, one held by the writer
+"""The objects tests/access/mutations/test_cross_agency.py tries: for every kind of ID a mutation takes, one held by the writer
 and one held by another agency of the same kind. What the demo data holds is found by Cypher; what it lacks is
 made through the API by its rightful owner (a court's invitation and case, a bureau's membership request and
 grade assessment, a partner's registrations, a court's notice), before any test measures the graph.

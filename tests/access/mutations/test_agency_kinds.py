@@ -1,7 +1,7 @@
 """The agency kinds of every write (issue 13): one table beside the scopes (`auth.scopes.AGENCY_KINDS`), read by
 the schema (one check before the resolver), the roster import route and these tests. Every mutation of the
 schema has an entry; every kind outside an entry gets the typed refusal and writes nothing; every kind inside
-gets past it. Runs on the demo data loaded once, like tests/test_mutation_access.py.
+gets past it. Runs on the demo data loaded once, like tests/access/mutations/test_mutation_access.py.
 """
 
 from __future__ import annotations

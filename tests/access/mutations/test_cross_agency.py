@@ -159,7 +159,7 @@ def refuses_the_foreign_object(answer: dict[str, Any], path: str) -> bool:
 def test_every_id_argument_of_every_mutation_is_known() -> None:
     unknown = [f"KIND[({name!r}, {path!r})] = '<what the ID names>'" for name, path in ID_ARGUMENTS if (name, path) not in KIND]
     stale = [key for key in KIND if key not in ID_ARGUMENTS]
-    assert unknown == [], "add to KIND in tests/test_cross_agency.py:\n" + "\n".join(unknown)
+    assert unknown == [], "add to KIND in tests/access/mutations/test_cross_agency.py:\n" + "\n".join(unknown)
     assert stale == [], f"KIND names ID arguments the schema no longer has: {stale}"
 
 

@@ -44,7 +44,7 @@ from tests.helpers.mutations import (
     required_scope,
     writer_for,
 )
-from tests.oauth_app import b64, sign, unverified
+from tests.helpers.oauth_app import b64, sign, unverified
 
 """A demo agency of each kind."""
 

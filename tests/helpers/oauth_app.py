@@ -1,7 +1,7 @@
 """The authorization server's test bench: a tiny app with the OAuth routes and one protected route, signed tokens.
 
-The `oauth_graph` and `registry` fixtures (tests/conftest.py) open it; tests/test_oauth.py and
-tests/test_tokens.py use it, and the hardening and mutation-access tests sign and read tokens with it.
+The `oauth_graph` and `registry` fixtures (tests/conftest.py) open it; tests/auth/test_oauth.py and
+tests/auth/test_tokens.py use it, and the hardening and mutation-access tests sign and read tokens with it.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from resolvers.grades.assessment import AssessmentStatus
 from resolvers.notices.notice import NoticeKind
 from resolvers.partners.registration import RegistrationKind, RegistrationStatus
 from resolvers.roster.membership_request import RequestState
-from tests.statements import statement_texts
+from tests.helpers.statements import statement_texts
 
 STORED: dict[str, tuple[type[StrEnum], ...]] = {
     "status": (RecordStatus, InvitationStatus, ClientStatus, AssessmentStatus),

@@ -20,7 +20,7 @@ from seed.demo import load_demo
 from seed.roster import stable_id
 from tests.conftest import HASH_KEY
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_demo_mode_seeds_an_empty_graph_at_start_up(graph: Graph, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from graph.core.driver import Graph
 from seed.roster import stable_id
 from tests.conftest import AsAgency, GraphQLClient
 from tests.helpers.mediator_search import ACFTU, CHENGDU, TODAY, WUHOU, WUHOU_BUREAU, WUHOU_COURT, given_ya_an_courses
-from tests.report_expectations import Demo
+from tests.helpers.report_expectations import Demo
 
 ADMIN = "调解名册平台管理中心"
 READ = "reports:read"

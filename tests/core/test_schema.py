@@ -11,7 +11,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceTyp
 
 from schema.core.build import build_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FEDERATION_TYPES = {"_Service", "_Entity", "_Any", "FieldSet", "link__Import", "link__Purpose"}
 
 

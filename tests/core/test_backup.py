@@ -20,7 +20,7 @@ from resolvers.audit.trail import verify_audit
 from seed.demo import load_demo
 from tests.conftest import HASH_KEY
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOT = "backup-hot-organization"
 ACTOR = Actor(agency_id="agency-1", client_id="client-1", request_id="request-1")
 

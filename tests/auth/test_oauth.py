@@ -39,7 +39,7 @@ from graph.core.migrations import migration
 from graph.core.vocabulary import AgencyKind
 from seed.demo import PLATFORM_ADMIN
 from seed.roster import stable_id
-from tests.oauth_app import (
+from tests.helpers.oauth_app import (
     ASSERTION_TYPE,
     AUDIENCE,
     BUREAU,

@@ -14,7 +14,7 @@ import pytest
 from graph.core import embedded
 from graph.core.embedded import EmbeddedServerError, page_cache_mb, start_embedded_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from graph.core import clock
 from graph.core.driver import Graph
 from resolvers.core.identifiers import resident_id_check_character
 from tests.conftest import AsAgency
-from tests.statements import statement_texts
+from tests.helpers.statements import statement_texts
 
 LATE_EVENING_UTC = datetime.datetime(2026, 12, 2, 16, 30, tzinfo=datetime.UTC)  # 00:30 on 3 December in Beijing
 
@@ -45,7 +45,7 @@ def test_a_naive_moment_cannot_stop_the_clock() -> None:
 
 def test_no_module_reads_the_process_clock() -> None:
     """One clock: `date.today()` and `datetime.now()` appear only in graph/core/clock.py."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     offenders = [
         str(path.relative_to(root))
         for layer in ("graph", "resolvers", "schema", "auth")

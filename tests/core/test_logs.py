@@ -23,8 +23,8 @@ from logs import MAX_REQUEST_ID, QUIET_LOGGERS, configure, log_handler
 from seed.roster import stable_id
 from tests.conftest import token_for
 from tests.helpers.filing import identity
+from tests.helpers.oauth_app import BUREAU
 from tests.helpers.roster_files import committee, csv_text, skeleton
-from tests.oauth_app import BUREAU
 
 WUHOU = "成都市武侯区司法局"
 ISO_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")

@@ -10,7 +10,7 @@ from graph.core import clock
 from graph.core.driver import Graph
 from seed.demo import PLATFORM_ADMIN, demo_roster
 from tests.conftest import HASH_KEY, AsAgency, GraphQLClient
-from tests.report_expectations import Demo
+from tests.helpers.report_expectations import Demo
 
 ROSTER = demo_roster(HASH_KEY)
 ORGS = {row["id"]: row for row in ROSTER.organizations}

@@ -21,7 +21,7 @@ from auth.scopes import UnknownScope
 from graph.access.oauth import revoke_token_id
 from graph.core.driver import Graph
 from graph.core.vocabulary import AgencyKind
-from tests.oauth_app import (
+from tests.helpers.oauth_app import (
     AUDIENCE,
     BUREAU,
     ISSUER,

@@ -23,8 +23,8 @@ from schema.core.build import DOCUMENT_CACHE, MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from schema.core.limits import MAX_DIRECTIVES, MAX_REPEATS, CostLimit
 from seed.roster import stable_id
 from tests.conftest import ISSUER, AsAgency, GraphQLClient, token_for
+from tests.helpers.oauth_app import basic
 from tests.helpers.serving import post, serving
-from tests.oauth_app import basic
 
 BUREAU = "成都市武侯区司法局"
 VALIDATION = "GRAPHQL_VALIDATION_FAILED"

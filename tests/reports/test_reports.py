@@ -14,6 +14,7 @@ from graph.core.driver import Graph
 from tests.conftest import AsAgency, GraphQLClient
 from tests.helpers.mediator_search import given_ya_an_courses
 from tests.helpers.registration import DECIDE, REGISTER, REJECT, data, register_org
+from tests.helpers.report_expectations import Demo, case_figures, inside
 from tests.helpers.reports import (
     ACFTU,
     CASE_FIELDS,
@@ -31,7 +32,6 @@ from tests.helpers.reports import (
     report,
     store_cases,
 )
-from tests.report_expectations import Demo, case_figures, inside
 
 START, END = TODAY - datetime.timedelta(days=120), TODAY
 WUHOU_BUREAU, YUCHENG_BUREAU = "成都市武侯区司法局", "雅安市雨城区司法局"

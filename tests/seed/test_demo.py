@@ -71,7 +71,7 @@ async def test_identifiers_in_the_demo_are_valid(demo: Graph) -> None:
 
 
 async def test_demo_filing_numbers_have_the_form_the_api_issues(demo: Graph) -> None:
-    """Issue 12: the API issues `<county>-<year>-<six-digit serial>` (tests/test_filing.py); the demo data wrote
+    """Issue 12: the API issues `<county>-<year>-<six-digit serial>` (tests/roster/test_filing.py); the demo data wrote
     four digits, so one registry showed two forms of the same number."""
     rows = await demo.read("MATCH (o:Organization) WHERE o.filingNo IS NOT NULL RETURN o.filingNo AS no")
     assert rows

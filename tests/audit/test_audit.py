@@ -261,7 +261,7 @@ async def test_an_unknown_entity_kind_is_refused_before_any_statement(graph: Gra
 def test_no_graph_statement_changes_an_audit_event() -> None:
     statements = [
         node.value
-        for path in (Path(__file__).parents[1] / "graph").rglob("*.py")
+        for path in (Path(__file__).parents[2] / "graph").rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and "AuditEvent" in node.value
     ]

@@ -43,7 +43,7 @@ from tests.helpers.roster_files import roster_file, skeleton
 
 ROSTER = demo_roster(HASH_KEY)
 TODAY = clock.today()
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 STEP = "mutation($id: ID!, $version: Int!) { %s(id: $id, version: $version, reason: \"检查\") {" \
     + MEDIATOR_PAYLOAD + "} }"

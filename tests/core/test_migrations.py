@@ -17,7 +17,7 @@ from graph.core.migrations import (
     schema_snapshot,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_migrations_are_recorded_with_their_versions(graph: Graph) -> None:

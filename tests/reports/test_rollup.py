@@ -17,6 +17,7 @@ from graph.reports.jurisdiction import NUMBER_READABLE
 from resolvers.reports.rollup import rebuild_rollups, refresh_rollups
 from seed.demo import PLATFORM_ADMIN as PLATFORM
 from tests.conftest import AsAgency
+from tests.helpers.report_expectations import Case, Demo
 from tests.helpers.reports import (
     CHENGDU_COURT,
     JURISDICTION_REPORT,
@@ -28,7 +29,6 @@ from tests.helpers.reports import (
     report,
     store_cases,
 )
-from tests.report_expectations import Case, Demo
 
 TODAY = clock.today()
 CHENGDU_BUREAU = "成都市司法局"
