@@ -2,7 +2,7 @@
 write it with CREATE statements (graph/directory/census.py) over their own driver, one writer at a time: a
 share is generated while another is written, and the writes never meet on a page (two writers creating the
 same types collide on the last page of its bucket, and each collision costs a retry of a whole batch).
-The result is the graph the MERGE path (seed/roster.py) writes from the same rows; tests/test_seed_paths.py compares the two.
+The result is the graph the MERGE path (seed/roster.py) writes from the same rows; tests/seed/test_seed_paths.py compares the two.
 
 Provinces, cities and counties (with their bureaus and courts) and the national agencies go first, through
 the MERGE path (a few thousand rows); a worker then writes its counties' townships and villages, their

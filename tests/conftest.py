@@ -25,7 +25,7 @@ from graph.core.embedded import EmbeddedServer, start_embedded_server
 from graph.core.migrations import apply_migrations, migration
 from seed.demo import load_demo
 from seed.roster import stable_id
-from tests.oauth_app import AUDIENCE, Registry, open_registry, seed_agencies
+from tests.helpers.oauth_app import AUDIENCE, Registry, open_registry, seed_agencies
 
 HASH_KEY = b"test-identity-hash-key"
 T = TypeVar("T")
@@ -190,7 +190,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(lint, "cypher-lint")
 
 
-# --- the authorization server (tests/test_oauth.py, tests/test_tokens.py) ---------------------------
+# --- the authorization server (tests/auth/test_oauth.py, tests/auth/test_tokens.py) ---------------------------
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The closed vocabularies of the registry; each value is the string stored in the graph.
 
 Statements spell a value they compare with or write as a Cypher literal (`o.status = 'FILED'`), which keeps
-their text a `LiteralString`; tests/test_vocabulary.py ties every such literal to the enum of its property."""
+their text a `LiteralString`; tests/core/test_vocabulary.py ties every such literal to the enum of its property."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ class CaseReader:
 
     def reads_number(self, referrer_id: str | None) -> bool:
         """graph/reports/jurisdiction.py NUMBER_READABLE for a case referred by `referrer_id`, for rows read
-        ahead of the reader (report rollups); tests/test_rollup.py holds the two to the same answers."""
+        ahead of the reader (report rollups); tests/reports/test_rollup.py holds the two to the same answers."""
         return self.viewer.roster and (
             self.viewer.national or self.kind == "JUDICIAL_BUREAU" or (referrer_id is not None and referrer_id == self.agency)
         )

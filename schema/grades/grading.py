@@ -1,6 +1,6 @@
 """Grade eligibility, bulk grade assessment and the training ledger in GraphQL.
 
-Mount on the root Query one line each, as `auditTrail` is (tests/test_grades.py mounts them exactly so):
+Mount on the root Query one line each, as `auditTrail` is (tests/grades/test_grades.py mounts them exactly so):
 
     from schema.grades import grading
     ...
