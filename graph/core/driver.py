@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -21,11 +22,20 @@ Tx = AsyncManagedTransaction
 """A transaction that a unit of work runs its statements in (read or write)."""
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
 ENTITY_NOT_FOUND = "Neo.ClientError.Statement.EntityNotFound"
-VANISHED_RETRIES = 4
-"""A transaction that met a record another transaction was writing at that moment (ArcadeDB answers
-`EntityNotFound`, not a transient error, when a concurrent writer's record is read mid-commit; Neo4j, when a
-node it matched was deleted) runs again from the start, up to this many times in all, as the driver retries a
-transient error: the work reads the graph afresh each time."""
+UNKNOWN_ERROR = "Neo.DatabaseError.General.UnknownError"
+BROKEN_CHAIN = "has a broken chunk chain"
+VANISHED_RETRIES = 6
+"""A transaction that met a record another transaction was writing at that moment runs again from the start,
+up to this many times in all, as the driver retries a transient error: the work reads the graph afresh each
+time. ArcadeDB answers such a read with `EntityNotFound`, or, for a record spread over several pages (an
+organization with many member edges, appended to by eight filings at once in the benchmark), with an
+`UnknownError` saying the record "has a broken chunk chain"; neither is marked transient. Neo4j answers
+`EntityNotFound` when a node it matched was deleted."""
+
+
+def read_mid_write(error: Neo4jError) -> bool:
+    """Whether `error` says the transaction read a record while another transaction was writing it."""
+    return error.code == ENTITY_NOT_FOUND or (error.code == UNKNOWN_ERROR and BROKEN_CHAIN in str(error.message))
 CONNECTION_TIMEOUT = 5.0  # seconds to open a TCP connection: an unreachable server fails fast
 
 
@@ -158,9 +168,9 @@ class Graph:
                             return await session.execute_write(managed)
                         return await session.execute_read(managed)
                     except Neo4jError as error:
-                        if error.code != ENTITY_NOT_FOUND or attempt == VANISHED_RETRIES:
+                        if not read_mid_write(error) or attempt == VANISHED_RETRIES:
                             raise
-                    await asyncio.sleep(0.01 * attempt)
+                    await asyncio.sleep(0.02 * attempt * (1 + random.random()))  # apart from the other retriers
                 raise AssertionError("unreachable")
         except TimeoutError as error:
             raise GraphTimeout("the request ran past its time budget") from error

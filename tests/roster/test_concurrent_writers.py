@@ -9,7 +9,7 @@ import pytest
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import Neo4jError
 
-from graph.core.driver import ENTITY_NOT_FOUND, VANISHED_RETRIES, Graph, GraphError
+from graph.core.driver import ENTITY_NOT_FOUND, UNKNOWN_ERROR, VANISHED_RETRIES, Graph, GraphError
 from tests.conftest import AsAgency
 from tests.helpers.filing import AMEND_MEDIATOR, FILE_MEDIATOR, events, person
 from tests.helpers.roster import WRITE, WUHOU, filed_committee_of
@@ -90,3 +90,35 @@ async def test_a_record_that_keeps_vanishing_is_a_graph_error_after_the_last_att
     with pytest.raises(GraphError, match="EntityNotFound"):
         await graph.read_work(work)
     assert len(attempts) == VANISHED_RETRIES
+
+
+def broken_chain() -> Neo4jError:
+    """What ArcadeDB sent in the benchmark when eight filings at once appended member edges to one organization
+    and a transaction read that record mid-write."""
+    return Neo4jError._hydrate_neo4j(code=UNKNOWN_ERROR, message=(
+        "Multi-page record #20:5304455 has a broken chunk chain (next chunk pointer out of range at chunk 0): the"
+        " record is corrupted and cannot be read. Run CHECK DATABASE FIX to repair it"))
+
+
+async def test_a_record_read_mid_write_over_several_pages_runs_again_too(graph: Graph) -> None:
+    attempts: list[int] = []
+
+    async def work(tx: AsyncManagedTransaction) -> int:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise broken_chain()
+        return len(attempts)
+
+    assert await graph.read_work(work) == 3
+
+
+async def test_any_other_database_error_is_not_run_again(graph: Graph) -> None:
+    attempts: list[int] = []
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        attempts.append(1)
+        raise Neo4jError._hydrate_neo4j(code=UNKNOWN_ERROR, message="something else went wrong")
+
+    with pytest.raises(GraphError, match="something else"):
+        await graph.read_work(work)
+    assert len(attempts) == 1
