@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any, TypeVar
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, LiteralString, TypeVar
 
-from neo4j.time import Date, DateTime, Duration
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from neo4j.time import Date, DateTime
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 
 def native(value: Any) -> Any:
-    """The driver's temporal values as standard-library ones, recursively."""
-    if isinstance(value, DateTime | Date):
+    """The driver's temporal values as standard-library ones, recursively.
+
+    Every row of every read passes through here, so values that need nothing are not even visited: exact
+    type tests, and a container's plain items are copied without a call."""
+    kind = type(value)
+    if kind is dict:
+        return {key: item if type(item) not in _VISITED else native(item) for key, item in value.items()}
+    if kind is list:
+        return [item if type(item) not in _VISITED else native(item) for item in value]
+    if kind is DateTime or kind is Date:
         return value.to_native()
-    if isinstance(value, Duration):
-        return value
-    if isinstance(value, list):
-        return [native(item) for item in value]
     if isinstance(value, dict):
-        return {key: native(item) for key, item in value.items()}
+        return native(dict(value))
+    if isinstance(value, list):
+        return native(list(value))
     return value
+
+
+_VISITED = frozenset({dict, list, DateTime, Date})
 
 
 def in_utc(moment: datetime) -> datetime:
@@ -43,6 +52,24 @@ class GraphRecord(BaseModel):
         return native(data)
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _from_millis(value: Any) -> Any:
+    return EPOCH + timedelta(milliseconds=value) if isinstance(value, int) else value
+
+
+Stamp = Annotated[datetime, BeforeValidator(_from_millis)]
+"""A stamp that a statement may return as its `.epochMillis`: the driver decodes an integer several times
+faster than a zoned datetime, which counts when a page carries a hundred of them. Stamps are whole
+milliseconds (`graph.core.clock.NOW`), so nothing is lost."""
+
+
+def millis(stamp: LiteralString) -> LiteralString:
+    """The Cypher for a stamp as a `Stamp` field reads it fastest."""
+    return stamp + ".epochMillis"
+
+
 class Tracked(GraphRecord):
     """A node that users edit: public id, timestamps, optimistic version and provenance.
 
@@ -50,8 +77,8 @@ class Tracked(GraphRecord):
     """
 
     id: str
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
+    created_at: Stamp | None = None
+    updated_at: Stamp | None = None
     version: int | None = None
     source_agency: str | None = None
     source_record_id: str | None = None

@@ -9,7 +9,7 @@ from graph.core import clock
 from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, keyset_in_index_order, paged_query, split_page, window_page
-from graph.core.records import Choices, Filter, Language, Names, Tracked
+from graph.core.records import Choices, Filter, Language, Names, Tracked, millis
 from graph.core.viewer import AWAITING, MEDIATOR_IN_FULL, MEDIATOR_LISTED, Viewer
 from graph.core.vocabulary import (
     Background,
@@ -61,8 +61,8 @@ PROJECTION = (
     "n {.id, .name, .gender, .specialties, .languages,"
     " birthYear: CASE WHEN full THEN n.birthYear END, employment: CASE WHEN full THEN n.employment END,"
     " background: CASE WHEN full THEN n.background END, education: CASE WHEN full THEN n.education END,"
-    " status: CASE WHEN full THEN n.status END, createdAt: CASE WHEN full THEN n.createdAt END,"
-    " updatedAt: CASE WHEN full THEN n.updatedAt END, version: CASE WHEN full THEN n.version END,"
+    " status: CASE WHEN full THEN n.status END, createdAt: CASE WHEN full THEN " + millis("n.createdAt") + " END,"
+    " updatedAt: CASE WHEN full THEN " + millis("n.updatedAt") + " END, version: CASE WHEN full THEN n.version END,"
     " sourceAgency: CASE WHEN full THEN n.sourceAgency END, sourceRecordId: CASE WHEN full THEN n.sourceRecordId END,"
     " identityMasked: CASE WHEN full AND $vPii THEN n.identityMasked END,"
     " phone: CASE WHEN full AND $vPii THEN n.phone END, inFull: full}"

@@ -9,7 +9,7 @@ from typing import Any, LiteralString
 from graph.core.clock import NOW, stamp
 from graph.core.driver import Graph
 from graph.core.page import Page, PageRequest, keyset_in_index_order, paged_query, split_page, window_page
-from graph.core.records import Choices, Filter, Names, Tracked
+from graph.core.records import Choices, Filter, Names, Tracked, millis
 from graph.core.viewer import AWAITING, ORGANIZATION_IN_FULL, ORGANIZATION_LISTED, Viewer
 from graph.core.vocabulary import JurisdictionLevel, OrganizationKind, RecordStatus, Specialty
 from graph.directory.jurisdiction import LOCATION, JurisdictionRecord
@@ -48,8 +48,8 @@ class OrganizationFilter(Filter):
 PROJECTION = (
     "n {.id, .name, .kind, .sectors, .status, .publicPhone, .address, .chargesFee, jurisdiction: " + LOCATION + ","
     " creditCode: CASE WHEN full THEN n.creditCode END, filedAt: CASE WHEN full THEN n.filedAt END,"
-    " filingNo: CASE WHEN full THEN n.filingNo END, createdAt: CASE WHEN full THEN n.createdAt END,"
-    " updatedAt: CASE WHEN full THEN n.updatedAt END, version: CASE WHEN full THEN n.version END,"
+    " filingNo: CASE WHEN full THEN n.filingNo END, createdAt: CASE WHEN full THEN " + millis("n.createdAt") + " END,"
+    " updatedAt: CASE WHEN full THEN " + millis("n.updatedAt") + " END, version: CASE WHEN full THEN n.version END,"
     " sourceAgency: CASE WHEN full THEN n.sourceAgency END, sourceRecordId: CASE WHEN full THEN n.sourceRecordId END,"
     " filedWithId: CASE WHEN full THEN [(n)-[:FILED_WITH]->(b:JudicialBureau) | b.id][0] END,"
     " guidedById: CASE WHEN full THEN [(n)-[:GUIDED_BY]->(c:Court) | c.id][0] END,"

@@ -19,9 +19,10 @@ from graph.audit.hashing import canonical
 from graph.audit.trail import Change
 from graph.core.driver import Graph, Tx
 from graph.core.records import native
+from graph.core.viewer import Viewer
 from graph.core.vocabulary import Specialty
 from graph.courts import invitation as store
-from graph.courts.invitation import InvitedEntry, ListFilter
+from graph.courts.invitation import InvitedEntry, ListFilter, SeenEntry
 from resolvers.core import clock
 from resolvers.core.errors import InputError
 from resolvers.core.pagination import DEFAULT_PAGE, MAX_PAGE
@@ -29,7 +30,7 @@ from resolvers.core.write import Writer, unit_of_work
 from resolvers.courts.invitation import PANELS
 from resolvers.directory.jurisdiction import known_code
 
-__all__ = ["InvitedEntry"]
+__all__ = ["InvitedEntry", "SeenEntry"]
 
 PUBLISH_LIMIT = 10_000
 
@@ -80,7 +81,7 @@ async def publish_invited_list(writer: Writer, *, idempotency_key: str | None) -
 
 @dataclass(frozen=True, slots=True)
 class InvitedPage:
-    entries: list[InvitedEntry]
+    entries: list[SeenEntry]
     has_next: bool
     end_cursor: str | None
 
@@ -101,11 +102,12 @@ def decode_offset(cursor: str) -> int:
 
 
 async def specially_invited_list(
-    graph: Graph, *, court: str, panel: Specialty | None = None, jurisdiction: str | None = None,
+    graph: Graph, *, court: str, viewer: Viewer, panel: Specialty | None = None, jurisdiction: str | None = None,
     specialty: Specialty | None = None, language: str | None = None, grade: int | None = None,
     first: int | None = None, after: str | None = None,
 ) -> InvitedPage:
-    """A court's list today in one statement: its own entries, members through organizations, adopted ones."""
+    """A court's list today in one statement: its own entries, members through organizations, adopted ones,
+    each with its records as `viewer` sees them."""
     size = DEFAULT_PAGE if first is None else first
     if not 0 <= size <= MAX_PAGE:
         raise InputError(f"`first` must be between 0 and {MAX_PAGE}.", field="first")
@@ -122,7 +124,7 @@ async def specially_invited_list(
         grade=grade,
     )
     rows = await store.invited_entries(
-        graph, court=court, on=clock.today(), where=where, skip=start, limit=size + 1
+        graph, court=court, on=clock.today(), where=where, skip=start, limit=size + 1, viewer=viewer
     )
     entries = rows[:size]
     end = encode_offset(start + len(entries)) if entries else None

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from auth.scopes import Scope
 from resolvers.courts import invitation, invited_list
-from resolvers.courts.invited_list import InvitedEntry as EntryRecord
+from resolvers.courts.invited_list import SeenEntry as EntryRecord
 from schema.core.context import Info
 from schema.core.enums import Specialty
 from schema.core.payloads import PROBLEMS, outcome
@@ -42,38 +42,31 @@ class InvitedEntry:
     until: datetime.date = strawberry.field(description="Last day of the invitation (2 years by default).")
     how: InvitedHow = strawberry.field(description="Direct, through an invited organization, or adopted.")
     certificate_no: str | None = protected(Scope.ROSTER_READ, "The invitation certificate number.")
-    kind: strawberry.Private[str]
-    entity_id: strawberry.Private[str]
-    through_id: strawberry.Private[str | None]
+    mediator: Mediator | None = strawberry.field(
+        description="The invited mediator; null when the entry is an organization."
+    )
+    organization: Organization | None = strawberry.field(
+        description="The invited organization; null when the entry is a mediator."
+    )
+    through: Organization | None = strawberry.field(
+        description="The invited organization a mediator is on the list through; null for others."
+    )
     adopted_from_id: strawberry.Private[str | None]
 
     @classmethod
     def from_record(cls, record: EntryRecord) -> InvitedEntry:
+        """The entry with the records the list statement read for this viewer: no read by id follows."""
         return cls(
             panels=[Specialty(panel) for panel in record.panels],
             since=record.since,
             until=record.until,
             how=invitation.InvitedHow(record.how),
             certificate_no=record.certificate_no,
-            kind=record.kind,
-            entity_id=record.id,
-            through_id=record.through_id,
+            mediator=Mediator.from_record(record.mediator_seen) if record.mediator_seen else None,
+            organization=Organization.from_record(record.organization_seen) if record.organization_seen else None,
+            through=Organization.from_record(record.through_seen) if record.through_seen else None,
             adopted_from_id=record.adopted_from_id,
         )
-
-    @strawberry.field(description="The invited mediator; null when the entry is an organization.")
-    async def mediator(self, info: Info) -> Mediator | None:
-        return await Mediator.resolve_reference(info, strawberry.ID(self.entity_id)) if self.kind == "Mediator" else None
-
-    @strawberry.field(description="The invited organization; null when the entry is a mediator.")
-    async def organization(self, info: Info) -> Organization | None:
-        if self.kind != "Organization":
-            return None
-        return await Organization.resolve_reference(info, strawberry.ID(self.entity_id))
-
-    @strawberry.field(description="The invited organization a mediator is on the list through; null for others.")
-    async def through(self, info: Info) -> Organization | None:
-        return await Organization.resolve_reference(info, strawberry.ID(self.through_id)) if self.through_id else None
 
     @strawberry.field(description="The higher court whose list this entry was adopted from; null for own entries.")
     async def adopted_from(self, info: Info) -> Agency | None:
@@ -118,7 +111,7 @@ class InvitationQuery:
         after: Annotated[str | None, strawberry.argument(description="An `endCursor` to continue after.")] = None,
     ) -> InvitedListConnection:
         page = await invited_list.specially_invited_list(
-            info.context.graph, court=str(court_id), panel=panel, jurisdiction=jurisdiction,
+            info.context.graph, court=str(court_id), viewer=info.context.viewer, panel=panel, jurisdiction=jurisdiction,
             specialty=specialty, language=language, grade=grade, first=first, after=after,
         )
         entries = [InvitedEntry.from_record(record) for record in page.entries]
